@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The evcharge command tree. Each handler lives in src/cli/; this file only declares commands
+// and flags.
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_USAGE } from '../src/cli/usage-error.js';
+import { packageVersion } from '../src/cli/version.js';
+import { runCommand } from '../src/cli/run-command.js';
+
+const common = (y: Argv) =>
+  y
+    .option('config', { type: 'string', default: 'kafka_config.yaml', describe: 'Kafka settings (YAML)', requiresArg: true })
+    .option('tui', { type: 'boolean', default: true, describe: 'full-screen terminal UI; --no-tui prints one line per event' })
+    .option('json', { type: 'boolean', default: false, describe: 'with --no-tui: one JSON object per line' });
+
+await yargs(hideBin(process.argv))
+  .scriptName('evcharge')
+  .usage('$0 <command> [options]\n\nA distributed electric-vehicle charging network over Apache Kafka.')
+  .command(
+    'central',
+    'run the control centre: registers CPs, authorizes drivers, watches health',
+    (y) => common(y),
+    (argv) => runCommand('central', argv),
+  )
+  .command(
+    'cp',
+    "run one charge point's engine and meter",
+    (y) =>
+      common(y)
+        .option('id', { type: 'string', demandOption: true, describe: 'charge point id, e.g. CP001', requiresArg: true })
+        .option('location', { type: 'string', describe: 'where it stands', requiresArg: true })
+        .option('price', { type: 'number', describe: 'price in €/kWh', requiresArg: true })
+        .option('max-kw', { type: 'number', describe: 'maximum power in kW', requiresArg: true })
+        .option('speed', { type: 'number', default: 1, describe: 'energy accrues N times faster (demos, tests)', requiresArg: true }),
+    (argv) => runCommand('cp', argv),
+  )
+  .command(
+    'driver',
+    'run a driver session: list CPs, request a charge, watch it, get the ticket',
+    (y) =>
+      common(y)
+        .option('id', { type: 'string', demandOption: true, describe: 'driver id, e.g. DRIVER001', requiresArg: true })
+        .option('cp', { type: 'string', describe: 'request one charge at this CP', requiresArg: true })
+        .option('file', { type: 'string', describe: 'file of CP ids, one per line, requested in turn', requiresArg: true })
+        .option('kwh', { type: 'number', describe: 'stop the supply once this many kWh are delivered', requiresArg: true })
+        .option('seconds', { type: 'number', describe: 'stop the supply after this many seconds', requiresArg: true })
+        .option('pause', { type: 'number', default: 4, describe: 'seconds to wait between services in --file mode', requiresArg: true })
+        .conflicts('cp', 'file'),
+    (argv) => runCommand('driver', argv),
+  )
+  .command(
+    'demo',
+    'the whole network in one process, no Kafka needed',
+    (y) => common(y).option('kafka', { type: 'boolean', default: false, describe: 'run the demo against the configured Kafka' }),
+    (argv) => runCommand('demo', argv),
+  )
+  .demandCommand(1, 'name a command')
+  .strict()
+  .version(packageVersion())
+  .alias('h', 'help')
+  .alias('v', 'version')
+  .wrap(Math.min(100, process.stdout.columns || 100))
+  .fail((msg, err, y) => {
+    if (err && !msg) throw err;
+    y.showHelp('error');
+    console.error(`\nevcharge: ${msg ?? err?.message}`);
+    process.exit(EXIT_USAGE);
+  })
+  .parseAsync();

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: the one test command. Finds a Kafka to test against (EVCHARGE_BROKERS, or the local
+// 127.0.0.1:9092); when none answers it starts a throwaway local one with scripts/kafka.mjs,
+// runs every compiled test file under dist/test with node's test runner, and stops what it started.
+//
+//   npm test                  every test
+//   npm test -- config cli    only test files whose path contains one of these words
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const brokers = (process.env.EVCHARGE_BROKERS ?? '127.0.0.1:9092').split(',');
+
+async function kafkaAnswers() {
+  const admin = new Kafka({ clientId: 'evcharge-test-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function testFiles(filters) {
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir)) {
+      const p = path.join(dir, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (entry.endsWith('.test.js')) out.push(p);
+    }
+  };
+  walk(path.join(ROOT, 'dist', 'test'));
+  return out.filter((f) => filters.length === 0 || filters.some((w) => path.relative(ROOT, f).includes(w))).sort();
+}
+
+const kafkaScript = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'scripts/kafka.mjs'), ...args], { stdio: 'inherit' });
+
+let started = false;
+if (await kafkaAnswers()) {
+  console.log(`[test] using the Kafka at ${brokers.join(',')}`);
+} else if (process.env.EVCHARGE_BROKERS) {
+  console.error(`[test] no Kafka answers at EVCHARGE_BROKERS=${process.env.EVCHARGE_BROKERS}; unset it to let the tests start a local one`);
+  process.exit(1);
+} else {
+  console.log('[test] no Kafka at 127.0.0.1:9092: starting a throwaway local one');
+  if (kafkaScript('up').status !== 0) process.exit(1);
+  started = true;
+}
+
+const files = testFiles(process.argv.slice(2));
+if (files.length === 0) {
+  console.error('[test] no test files matched');
+  process.exit(1);
+}
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, EVCHARGE_BROKERS: brokers.join(','), EVCHARGE_REPO: ROOT },
+});
+const forward = (sig) => child.kill(sig);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+if (started) {
+  console.log('[test] stopping the Kafka this run started');
+  kafkaScript('down');
+}
+process.exit(code);

@@ -1,0 +1,66 @@
+import type { TopicKey } from './topics.js';
+
+/**
+ * The small interface every role talks to. Two implementations sit behind it: the Kafka bus
+ * (src/kafka/) and the in-process embedded bus (src/bus/embedded-bus.ts, for `demo` and unit tests).
+ * Records carry JSON text; decoding and validation belong to the roles, so a malformed record
+ * reaches them and is counted there instead of vanishing inside a transport.
+ */
+export interface OutgoingRecord {
+  topic: TopicKey;
+  /** CP id or driver id: records with one key stay in order. */
+  key: string;
+  value: string;
+}
+
+export interface IncomingRecord {
+  topic: TopicKey;
+  key: string | null;
+  value: string | null;
+  partition: number;
+  offset: string;
+  /** Broker (or bus) timestamp, ms since the epoch. */
+  timestamp: number;
+}
+
+export interface SubscribeOptions {
+  /** Consumer group id, e.g. `central-group`. */
+  group: string;
+  topics: TopicKey[];
+  /** Where a group with no committed offset starts. Default false: only new records. */
+  fromBeginning?: boolean;
+  /**
+   * Default true: offsets are committed after the handler has applied a batch. False: the group
+   * never commits, so every start re-reads from the beginning (used to rebuild state from a
+   * compacted topic).
+   */
+  commit?: boolean;
+}
+
+/** Gets records in order per partition; offsets are committed only after it resolves. */
+export type RecordHandler = (records: IncomingRecord[]) => Promise<void>;
+
+export interface Subscription {
+  /** Resolves once the group has joined and partitions are assigned. */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export type BusConnectionState = 'connecting' | 'connected' | 'retrying' | 'closed';
+
+export interface BusStatus {
+  state: BusConnectionState;
+  /** Addresses this bus talks to (`embedded` for the in-process bus). */
+  brokers: string[];
+  /** Why it is retrying, when it is. */
+  detail?: string;
+}
+
+export interface Bus {
+  publish(records: OutgoingRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription>;
+  status(): BusStatus;
+  onStatus(listener: (status: BusStatus) => void): () => void;
+  /** Leaves every group and disconnects; safe to call twice. */
+  close(): Promise<void>;
+}

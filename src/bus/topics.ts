@@ -1,0 +1,22 @@
+/**
+ * Every topic evcharge uses, by its default name. The first seven come from the original design;
+ * the rest carry what the charging flow needs (see the README's topic table). kafka_config.yaml may
+ * rename any of them; code always refers to a topic by this key.
+ */
+export const TOPIC_KEYS = [
+  'cp-register',
+  'cp-register-ack',
+  'auth-request',
+  'auth-response',
+  'cp-commands',
+  'telemetry',
+  'health',
+  'driver-updates',
+  'cp-state',
+  'dead-letter',
+] as const;
+
+export type TopicKey = (typeof TOPIC_KEYS)[number];
+
+/** Topics whose log is compacted: only the latest record per key matters (state, not events). */
+export const COMPACTED_TOPICS: ReadonlySet<TopicKey> = new Set<TopicKey>(['cp-state']);

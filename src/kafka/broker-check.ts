@@ -1,0 +1,94 @@
+import net from 'node:net';
+import type { Kafka } from './kafkajs.js';
+import type { EvchargeConfig } from '../config/schema.js';
+
+/** No broker answered in time; the CLI prints the message and exits 2. */
+export class BrokerUnreachableError extends Error {
+  override readonly name = 'BrokerUnreachableError';
+}
+
+export function unreachableMessage(config: EvchargeConfig, waitedMs: number, cause: string): string {
+  return [
+    `no Kafka broker answered at ${config.brokers.join(', ')} within ${Math.round(waitedMs / 1000)} s (${cause}).`,
+    `Start a local one with \`npm run kafka:up\`, or point EVCHARGE_BROKERS (or kafka.bootstrap_servers in ${config.source}) at a running cluster.`,
+  ].join('\n');
+}
+
+/**
+ * Waits until the cluster answers a metadata request, retrying until `timeoutMs`.
+ * `onWaiting` is called once per failed attempt so the caller can show a spinner or a line.
+ */
+export async function waitForBrokers(
+  kafka: Kafka,
+  config: EvchargeConfig,
+  timeoutMs: number,
+  onWaiting?: (attempt: number, reason: string) => void,
+): Promise<{ brokers: number; controller: number | null }> {
+  const started = Date.now();
+  let lastReason = 'no answer';
+  for (let attempt = 1; ; attempt++) {
+    // A plain TCP probe first: it fails fast and says why (refused, unknown host), where
+    // kafkajs would spend its whole retry budget and report only a timeout.
+    const probe = await tcpProbe(config.brokers, Math.min(config.connectionTimeoutMs, 2000));
+    if (probe !== null) {
+      lastReason = probe;
+      onWaiting?.(attempt, lastReason);
+      const left = timeoutMs - (Date.now() - started);
+      if (left <= 0) throw new BrokerUnreachableError(unreachableMessage(config, timeoutMs, lastReason));
+      await new Promise((r) => setTimeout(r, Math.min(1000, left)));
+      continue;
+    }
+    const admin = kafka.admin({ retry: { retries: 0 } });
+    try {
+      await withTimeout(admin.connect(), Math.max(500, timeoutMs - (Date.now() - started)));
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    } catch (e) {
+      lastReason = shortReason(e);
+      onWaiting?.(attempt, lastReason);
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    const left = timeoutMs - (Date.now() - started);
+    if (left <= 0) throw new BrokerUnreachableError(unreachableMessage(config, timeoutMs, lastReason));
+    await new Promise((r) => setTimeout(r, Math.min(1000, left)));
+  }
+}
+
+/** null when at least one broker accepts a TCP connection, else the reason of the first. */
+async function tcpProbe(brokers: string[], timeoutMs: number): Promise<string | null> {
+  const reasons = await Promise.all(
+    brokers.map(
+      (b) =>
+        new Promise<string | null>((resolve) => {
+          const i = b.lastIndexOf(':');
+          const socket = net.connect({ host: b.slice(0, i), port: Number(b.slice(i + 1)) });
+          const done = (reason: string | null) => {
+            socket.destroy();
+            resolve(reason);
+          };
+          socket.setTimeout(timeoutMs, () => done('timed out'));
+          socket.once('connect', () => done(null));
+          socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'unknown host' : (e.code ?? e.message)));
+        }),
+    ),
+  );
+  return reasons.includes(null) ? null : (reasons[0] ?? 'no brokers');
+}
+
+function shortReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/ECONNREFUSED/.test(msg)) return 'connection refused';
+  if (/timed? ?out/i.test(msg)) return 'timed out';
+  return msg.split('\n')[0]!.slice(0, 120);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timed out')), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}

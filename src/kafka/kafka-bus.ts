@@ -1,0 +1,167 @@
+import { Partitioners, type Consumer, type Kafka, type Producer } from './kafkajs.js';
+import type { Bus, BusStatus, IncomingRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from '../bus/bus.js';
+import type { TopicKey } from '../bus/topics.js';
+import type { EvchargeConfig } from '../config/schema.js';
+import { appendLog } from './kafka-log.js';
+
+const PUBLISH_BACKOFF_MAX_MS = 5000;
+
+/**
+ * The Bus over Kafka. Publishing waits for every in-sync replica (acks -1) through an idempotent
+ * producer, and keeps retrying while the cluster is away instead of dropping records: the caller's
+ * promise resolves only once Kafka has the record. Consumers commit a batch's offsets only after
+ * the handler has applied it.
+ */
+export class KafkaBus implements Bus {
+  private readonly producer: Producer;
+  private producerConnected: Promise<void> | null = null;
+  private readonly consumers = new Set<Consumer>();
+  private readonly listeners = new Set<(s: BusStatus) => void>();
+  private current: BusStatus;
+  private closed = false;
+  private readonly nameOf: Record<TopicKey, string>;
+  private readonly keyOf: Map<string, TopicKey>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly config: EvchargeConfig,
+    private readonly logFile: string,
+  ) {
+    this.current = { state: 'connecting', brokers: config.brokers };
+    this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
+    this.keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
+    this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  status(): BusStatus {
+    return this.current;
+  }
+
+  onStatus(listener: (s: BusStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setStatus(state: BusStatus['state'], detail?: string): void {
+    if (this.closed && state !== 'closed') return;
+    if (this.current.state === state && this.current.detail === detail) return;
+    this.current = detail === undefined ? { state, brokers: this.config.brokers } : { state, brokers: this.config.brokers, detail };
+    appendLog(this.logFile, `bus ${state}`, detail ? { detail } : {});
+    for (const l of this.listeners) l(this.current);
+  }
+
+  async publish(records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const topicMessages = groupByTopic(records, this.nameOf);
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new Error('bus is closed');
+      try {
+        this.producerConnected ??= this.producer.connect();
+        await this.producerConnected;
+        await this.producer.sendBatch({ acks: -1, topicMessages });
+        this.setStatus('connected');
+        return;
+      } catch (e) {
+        const err = e as Error & { retriable?: boolean };
+        if (!isRetriable(err)) throw err;
+        if (/disconnected|not connected/i.test(err.message)) this.producerConnected = null;
+        this.setStatus('retrying', `publish: ${err.message}`);
+        await sleep(Math.min(PUBLISH_BACKOFF_MAX_MS, 250 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription> {
+    const commit = options.commit ?? true;
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      // A fetch that finds nothing returns after this long; disconnect waits for it, so a long
+      // wait would make every clean exit slow. Records still arrive at once when there are any.
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.config.retry.initialRetryTimeMs, maxRetryTime: this.config.retry.maxRetryTimeMs },
+    });
+    this.consumers.add(consumer);
+    let markReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      markReady();
+      this.setStatus('connected');
+    });
+    consumer.on(consumer.events.FETCH, () => this.setStatus('connected'));
+    consumer.on(consumer.events.CRASH, (e) => this.setStatus('retrying', `consume: ${e.payload.error.message}`));
+    consumer.on(consumer.events.REQUEST_TIMEOUT, () => this.setStatus('retrying', 'consume: request timed out'));
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics.map((k) => this.nameOf[k]), fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: commit,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+        const topic = this.keyOf.get(batch.topic);
+        if (topic === undefined) return;
+        const records: IncomingRecord[] = batch.messages.map((m) => ({
+          topic,
+          key: m.key === null ? null : m.key.toString(),
+          value: m.value === null ? null : m.value.toString(),
+          partition: batch.partition,
+          offset: m.offset,
+          timestamp: Number(m.timestamp),
+        }));
+        await handler(records);
+        resolveOffset(batch.lastOffset());
+        if (commit) await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+    const close = async () => {
+      if (!this.consumers.delete(consumer)) return;
+      await consumer.disconnect().catch(() => {});
+    };
+    return { ready, close };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Leave every group first, so a restart of this role rejoins at once instead of waiting
+    // for the session timeout.
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})));
+    this.consumers.clear();
+    if (this.producerConnected) await this.producer.disconnect().catch(() => {});
+    this.setStatus('closed');
+  }
+}
+
+function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string>) {
+  const byTopic = new Map<string, { key: string; value: string }[]>();
+  for (const r of records) {
+    const name = nameOf[r.topic];
+    let list = byTopic.get(name);
+    if (!list) byTopic.set(name, (list = []));
+    list.push({ key: r.key, value: r.value });
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** Errors worth waiting out: the cluster or a leader is away. Anything else is a bug or bad input. */
+function isRetriable(e: Error & { retriable?: boolean; name: string }): boolean {
+  if (e.retriable) return true;
+  if (/KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|KafkaJSRequestTimeoutError|KafkaJSNonRetriableError/.test(e.name)) {
+    // NonRetriable is what kafkajs throws once its own retries are exhausted; look at the cause.
+    const cause = (e as { cause?: Error & { retriable?: boolean } }).cause;
+    return e.name !== 'KafkaJSNonRetriableError' || cause === undefined || isRetriable(cause as Error & { retriable?: boolean });
+  }
+  return /ECONNREFUSED|ECONNRESET|EPIPE|Connection (timeout|error)|not connected|disconnected|leader|coordinator|NOT_ENOUGH_REPLICAS|timed out/i.test(e.message);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

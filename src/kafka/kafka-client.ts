@@ -1,0 +1,34 @@
+import { Kafka } from './kafkajs.js';
+import type { EvchargeConfig } from '../config/schema.js';
+import { fileLogCreator, KAFKAJS_LOG_LEVEL, logFilePath } from './kafka-log.js';
+
+export interface ClientIdentity {
+  /** `central`, `cp`, `driver`, `admin`, ... */
+  role: string;
+  /** CP or driver id, when the role has one. */
+  id?: string | undefined;
+}
+
+export function clientId(config: EvchargeConfig, who: ClientIdentity): string {
+  return [config.clientIdPrefix, who.role, who.id].filter(Boolean).join('-');
+}
+
+/** A kafkajs client for one role, from the config: brokers, timeouts, retry policy, file logging. */
+export function createKafka(config: EvchargeConfig, who: ClientIdentity): { kafka: Kafka; logFile: string } {
+  const id = clientId(config, who);
+  const logFile = logFilePath(id);
+  const kafka = new Kafka({
+    clientId: id,
+    brokers: config.brokers,
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    retry: {
+      initialRetryTime: config.retry.initialRetryTimeMs,
+      maxRetryTime: config.retry.maxRetryTimeMs,
+      retries: config.retry.retries,
+    },
+    logLevel: KAFKAJS_LOG_LEVEL,
+    logCreator: fileLogCreator(logFile),
+  });
+  return { kafka, logFile };
+}

@@ -1,0 +1,7 @@
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports, so they are taken
+// from the default export once, here.
+import kafkajs from 'kafkajs';
+
+export const { Kafka, Partitioners, ConfigResourceTypes, logLevel } = kafkajs;
+export type { Admin, Consumer, Producer, logCreator } from 'kafkajs';
+export type Kafka = InstanceType<typeof kafkajs.Kafka>;

@@ -1,0 +1,82 @@
+import { ConfigResourceTypes, type Admin } from './kafkajs.js';
+import type { EvchargeConfig, TopicConfig } from '../config/schema.js';
+
+export interface TopicCheck {
+  topic: string;
+  status: 'created' | 'ok' | 'differs';
+  /** What differs from the config, one phrase each, e.g. `partitions 1 (config says 3)`. */
+  differences: string[];
+}
+
+/**
+ * Makes sure every configured topic exists with its partitions, replication factor,
+ * min.insync.replicas and cleanup policy: creates what is missing and reports what differs
+ * (an existing topic is never changed behind the operator's back).
+ */
+export async function ensureTopics(admin: Admin, config: EvchargeConfig): Promise<TopicCheck[]> {
+  const wanted = Object.values(config.topics);
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t.name));
+  const created = new Set<string>();
+  if (missing.length > 0) {
+    // Another role may create the same topics at the same moment: createTopics then reports
+    // "already exists" for those, which is what we wanted anyway.
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: topicConfigEntries(t),
+        })),
+      })
+      .catch((e: Error) => {
+        if (!/already exists/i.test(e.message)) throw e;
+      });
+    missing.forEach((t) => created.add(t.name));
+  }
+  const checks = await verifyTopics(admin, wanted);
+  return checks.map((c) => (created.has(c.topic) && c.status === 'ok' ? { ...c, status: 'created' } : c));
+}
+
+export function topicConfigEntries(t: TopicConfig): { name: string; value: string }[] {
+  return [
+    { name: 'min.insync.replicas', value: String(t.minInsyncReplicas) },
+    { name: 'cleanup.policy', value: t.compacted ? 'compact' : 'delete' },
+  ];
+}
+
+/** Compares the topics on the cluster with the config; nothing is changed. */
+export async function verifyTopics(admin: Admin, wanted: TopicConfig[]): Promise<TopicCheck[]> {
+  const existing = new Set(await admin.listTopics());
+  const present = wanted.filter((t) => existing.has(t.name));
+  const metadata = present.length ? await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) }) : { topics: [] };
+  const configs = present.length
+    ? await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: present.map((t) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: t.name,
+          configNames: ['min.insync.replicas', 'cleanup.policy'],
+        })),
+      })
+    : { resources: [] };
+  return wanted.map((t): TopicCheck => {
+    if (!existing.has(t.name)) return { topic: t.name, status: 'differs', differences: ['missing'] };
+    const differences: string[] = [];
+    const meta = metadata.topics.find((m) => m.name === t.name);
+    const partitions = meta?.partitions.length ?? 0;
+    if (partitions !== t.partitions) differences.push(`partitions ${partitions} (config says ${t.partitions})`);
+    const rf = meta?.partitions[0]?.replicas.length ?? 0;
+    if (rf !== t.replicationFactor) differences.push(`replication factor ${rf} (config says ${t.replicationFactor})`);
+    const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries ?? [];
+    const value = (name: string) => entries.find((e) => e.configName === name)?.configValue;
+    const isr = value('min.insync.replicas');
+    if (isr !== String(t.minInsyncReplicas)) differences.push(`min.insync.replicas ${isr ?? '?'} (config says ${t.minInsyncReplicas})`);
+    const policy = value('cleanup.policy');
+    const wantedPolicy = t.compacted ? 'compact' : 'delete';
+    if (policy !== wantedPolicy) differences.push(`cleanup.policy ${policy ?? '?'} (config says ${wantedPolicy})`);
+    return { topic: t.name, status: differences.length ? 'differs' : 'ok', differences };
+  });
+}

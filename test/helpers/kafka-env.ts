@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { EvchargeConfig } from '../../src/config/schema.js';
+import { TOPIC_KEYS } from '../../src/bus/topics.js';
+
+/** Brokers the test run uses: scripts/test.mjs sets EVCHARGE_BROKERS to the cluster it found or started. */
+export const TEST_BROKERS = process.env.EVCHARGE_BROKERS ?? '127.0.0.1:9092';
+
+/** A short random tag, so tests sharing one broker never share topics or groups. */
+export const uniqueTag = () => `t${randomBytes(4).toString('hex')}`;
+
+/**
+ * YAML for a config whose topics and groups all carry `tag`, so each test gets a private
+ * network on the shared broker.
+ */
+export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number } = {}): string {
+  const topics = TOPIC_KEYS.map((k) => `  ${k}: { name: ${tag}.${k} }`).join('\n');
+  return [
+    'kafka:',
+    '  bootstrap_servers:',
+    ...TEST_BROKERS.split(',').map((b) => `    - "${b}"`),
+    '  startup_timeout_ms: 15000',
+    'topic_defaults:',
+    `  partitions: ${extra.partitions ?? 1}`,
+    '  replication_factor: 1',
+    '  min_insync_replicas: 1',
+    'topics:',
+    topics,
+    'consumer_groups:',
+    `  central: ${tag}-central-group`,
+    `  cp: "${tag}-cp-{cp_id}-group"`,
+    `  driver: "${tag}-driver-{driver_id}-group"`,
+    'central:',
+    `  heartbeat_timeout_ms: ${extra.heartbeatTimeoutMs ?? 3000}`,
+    '',
+  ].join('\n');
+}
+
+export function isolatedConfig(tag = uniqueTag(), extra: Parameters<typeof isolatedConfigYaml>[1] = {}): EvchargeConfig {
+  return parseConfig(isolatedConfigYaml(tag, extra), `${tag}.yaml`);
+}
