@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const brokers = (process.env.EVCHARGE_BROKERS ?? '127.0.0.1:9092').split(',');
+let brokers = (process.env.EVCHARGE_BROKERS ?? '127.0.0.1:9092').split(',');
 
 async function kafkaAnswers() {
   const admin = new Kafka({ clientId: 'evcharge-test-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1500, retry: { retries: 0 } }).admin();
@@ -24,6 +24,18 @@ async function kafkaAnswers() {
     return false;
   } finally {
     await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Every broker of the cluster, so tests can tell a three-node cluster from one node. */
+async function clusterBrokers() {
+  const admin = new Kafka({ clientId: 'evcharge-test-probe', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { brokers: all } = await admin.describeCluster();
+    return all.map((b) => `${b.host}:${b.port}`).sort();
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -44,14 +56,18 @@ const kafkaScript = (...args) => spawnSync(process.execPath, [path.join(ROOT, 's
 
 let started = false;
 if (await kafkaAnswers()) {
+  brokers = await clusterBrokers();
   console.log(`[test] using the Kafka at ${brokers.join(',')}`);
 } else if (process.env.EVCHARGE_BROKERS) {
   console.error(`[test] no Kafka answers at EVCHARGE_BROKERS=${process.env.EVCHARGE_BROKERS}; unset it to let the tests start a local one`);
   process.exit(1);
 } else {
-  console.log('[test] no Kafka at 127.0.0.1:9092: starting a throwaway local one');
-  if (kafkaScript('up').status !== 0) process.exit(1);
+  // Three nodes by default, so the replication tests run too; EVCHARGE_TEST_NODES=1 for a lighter run.
+  const nodes = process.env.EVCHARGE_TEST_NODES ?? '3';
+  console.log(`[test] no Kafka at 127.0.0.1:9092: starting a throwaway local one (${nodes} node${nodes === '1' ? '' : 's'})`);
+  if (kafkaScript('up', '--nodes', nodes).status !== 0) process.exit(1);
   started = true;
+  brokers = await clusterBrokers();
 }
 
 const files = testFiles(process.argv.slice(2));
@@ -59,7 +75,7 @@ if (files.length === 0) {
   console.error('[test] no test files matched');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, EVCHARGE_BROKERS: brokers.join(','), EVCHARGE_REPO: ROOT },
 });
