@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from '../config/load-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { BrokerUnreachableError } from '../kafka/broker-check.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
+import { runCentralHeadless } from './roles/central-command.js';
+import { runChargePointHeadless } from './roles/cp-command.js';
+import { runDriverHeadless } from './roles/driver-command.js';
 
 export type RoleName = 'central' | 'cp' | 'driver' | 'demo';
 
@@ -16,7 +19,10 @@ export interface CommonArgs {
 export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void> {
   try {
     const config = loadConfig(argv.config, { brokersOverride: process.env.EVCHARGE_BROKERS });
-    process.exitCode = await dispatch(role, argv, config);
+    const code = await dispatch(role, argv, config);
+    // Pipes and files are written synchronously on Linux, so nothing printed is lost; exiting here
+    // does not wait for stray handles (stdin, kafkajs timers) to let go.
+    process.exit(code);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof BrokerUnreachableError) {
       process.stderr.write(`evcharge ${role}: ${e.message}\n`);
@@ -26,7 +32,22 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
   }
 }
 
-async function dispatch(role: RoleName, _argv: CommonArgs, _config: EvchargeConfig): Promise<number> {
-  process.stderr.write(`evcharge ${role}: not yet implemented\n`);
-  return 1;
+async function dispatch(role: RoleName, argv: CommonArgs, config: EvchargeConfig): Promise<number> {
+  // Without a terminal there is nothing to draw on: behave as --no-tui.
+  const headless = !argv.tui || !process.stdout.isTTY;
+  if (!headless) {
+    process.stderr.write(`evcharge ${role}: the terminal UI is not ready yet; run with --no-tui\n`);
+    return 1;
+  }
+  switch (role) {
+    case 'central':
+      return runCentralHeadless(config, argv);
+    case 'cp':
+      return runChargePointHeadless(config, argv);
+    case 'driver':
+      return runDriverHeadless(config, argv);
+    case 'demo':
+      process.stderr.write('evcharge demo: not yet implemented\n');
+      return 1;
+  }
 }

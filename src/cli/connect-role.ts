@@ -1,0 +1,37 @@
+import type { EvchargeConfig } from '../config/schema.js';
+import { connectKafka, type KafkaConnection } from '../kafka/connect.js';
+import type { ClientIdentity } from '../kafka/kafka-client.js';
+import type { RoleEvent } from '../roles/shared/events.js';
+
+/**
+ * Connects a role to Kafka, reporting the wait as events (a line per new reason, not per retry)
+ * and any topic that differs from the config. Throws BrokerUnreachableError after the start-up
+ * timeout, which the CLI turns into exit 2.
+ */
+export async function connectRole(config: EvchargeConfig, who: ClientIdentity, emit: (e: RoleEvent) => void): Promise<KafkaConnection> {
+  let lastReason = '';
+  const conn = await connectKafka(config, {
+    who,
+    onWaiting: (attempt, reason) => {
+      if (reason === lastReason) return;
+      lastReason = reason;
+      emit({
+        at: Date.now(),
+        kind: 'kafka-waiting',
+        text: `waiting for Kafka at ${config.brokers.join(', ')} (${reason}); giving up after ${Math.round(config.startupTimeoutMs / 1000)} s`,
+        data: { brokers: config.brokers, reason, attempt },
+      });
+    },
+  });
+  for (const t of conn.topics.filter((t) => t.status === 'differs')) {
+    emit({ at: Date.now(), kind: 'topic-differs', text: `topic ${t.topic} differs from the config: ${t.differences.join('; ')}`, data: { ...t } });
+  }
+  const created = conn.topics.filter((t) => t.status === 'created').map((t) => t.topic);
+  emit({
+    at: Date.now(),
+    kind: 'kafka-connected',
+    text: `connected to Kafka at ${config.brokers.join(', ')}${created.length ? `; created ${created.length} topics` : ''} (log: ${conn.logFile})`,
+    data: { brokers: config.brokers, created, logFile: conn.logFile },
+  });
+  return conn;
+}

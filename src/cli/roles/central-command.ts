@@ -1,0 +1,31 @@
+import type { EvchargeConfig } from '../../config/schema.js';
+import { runOperatorLine, startCentral } from '../../roles/central/index.js';
+import { connectRole } from '../connect-role.js';
+import { eventPrinter } from '../event-printer.js';
+import { Shutdown } from '../shutdown.js';
+import { readStdinLines } from '../stdin-lines.js';
+import type { CommonArgs } from '../run-command.js';
+
+/** `evcharge central --no-tui`: events as lines, operator commands from stdin, until a signal. */
+export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
+  const print = eventPrinter(argv.json);
+  const shutdown = new Shutdown();
+  const { bus } = await connectRole(config, { role: 'central' }, print);
+  const central = await startCentral({
+    bus,
+    groups: { main: config.groups.central, state: `${config.groups.central}-state` },
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+  });
+  central.onEvent(print);
+  const stopReading = readStdinLines((line) => {
+    void runOperatorLine(central, line).then((result) => {
+      if (result) print({ at: Date.now(), kind: result.ok ? 'command' : 'command-error', text: result.text, data: { line, ok: result.ok, text: result.text } });
+    });
+  });
+  await shutdown.requested;
+  stopReading();
+  await central.close();
+  await bus.close();
+  shutdown.dispose();
+  return 0;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import type { EvchargeConfig } from '../../config/schema.js';
+import { groupFor } from '../../config/load-config.js';
+import { parseServicesFile, runFile, runSingle, startDriver, type Driver } from '../../roles/driver/index.js';
+import type { RoleEvent } from '../../roles/shared/events.js';
+import { connectRole } from '../connect-role.js';
+import { eventPrinter } from '../event-printer.js';
+import { optionalPositive, requireId } from '../role-args.js';
+import { Shutdown } from '../shutdown.js';
+import { readStdinLines } from '../stdin-lines.js';
+import { UsageError } from '../usage-error.js';
+import type { CommonArgs } from '../run-command.js';
+
+export type DriverMode =
+  | { kind: 'interactive' }
+  | { kind: 'single'; cpId: string; stopAtKwh?: number; stopAfterMs?: number }
+  | { kind: 'file'; cpIds: string[]; pauseMs: number; stopAtKwh?: number; stopAfterMs?: number };
+
+/** Validates the driver's flags and reads `--file` before anything touches Kafka. */
+export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
+  const id = requireId('driver', argv['id']);
+  const kwh = optionalPositive('kwh', argv['kwh']);
+  const seconds = optionalPositive('seconds', argv['seconds']);
+  const pause = optionalPositive('pause', argv['pause'], { allowZero: true }) ?? 4;
+  const stops = { ...(kwh !== undefined && { stopAtKwh: kwh }), ...(seconds !== undefined && { stopAfterMs: seconds * 1000 }) };
+  if (argv['cp'] !== undefined) return { id, mode: { kind: 'single', cpId: requireId('cp', argv['cp']), ...stops } };
+  if (argv['file'] !== undefined) {
+    const path = String(argv['file']);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const { cpIds, errors } = parseServicesFile(text);
+    if (errors.length) throw new UsageError(`--file ${path}: ${errors[0]}`);
+    if (cpIds.length === 0) throw new UsageError(`--file ${path}: no CP ids in it`);
+    return { id, mode: { kind: 'file', cpIds, pauseMs: pause * 1000, ...stops } };
+  }
+  if (kwh !== undefined || seconds !== undefined) throw new UsageError('--kwh and --seconds need --cp or --file');
+  return { id, mode: { kind: 'interactive' } };
+}
+
+export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void) {
+  const conn = await connectRole(config, { role: 'driver', id }, print);
+  const main = groupFor(config, 'driver', id);
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: `${main}-state` } });
+  return { bus: conn.bus, driver };
+}
+
+/** `evcharge driver --no-tui`: `--cp`, `--file`, or commands from stdin. Exit 0 when every service completed. */
+export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
+  const { id, mode } = driverMode(argv);
+  const print = eventPrinter(argv.json);
+  const shutdown = new Shutdown();
+  const { bus, driver } = await connectDriver(config, id, print);
+  driver.onEvent(print);
+  let code: number;
+  if (mode.kind === 'single') {
+    const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: print });
+    code = result.status === 'completed' ? 0 : 1;
+  } else if (mode.kind === 'file') {
+    code = (await runFile(driver, { ...mode, signal: shutdown.signal, onEvent: print })).exitCode;
+  } else {
+    code = await interactive(driver, shutdown, print);
+  }
+  await driver.close();
+  await bus.close();
+  shutdown.dispose();
+  return code;
+}
+
+const HELP = 'commands: list | request CP_ID | stop | tickets | quit';
+
+/** Plain-line session for scripts: one command per stdin line. */
+async function interactive(driver: Driver, shutdown: Shutdown, print: (e: RoleEvent) => void): Promise<number> {
+  const say = (kind: string, text: string, data: Record<string, unknown> = {}) => print({ at: Date.now(), kind, text, data });
+  say('ready', `driver ${driver.id} ready; ${HELP}`);
+  const stopReading = readStdinLines((line) => {
+    const [word = '', arg] = line.split(/\s+/);
+    switch (word.toLowerCase()) {
+      case 'list': {
+        const cps = driver.store.getSnapshot().cps;
+        say('cp-list', cps.length ? cps.map((c) => `${c.id} ${c.state} ${c.location} ${c.pricePerKwh} €/kWh`).join('\n') : 'no charge points known yet', { cps });
+        return;
+      }
+      case 'request':
+      case 'charge':
+        if (!arg) return say('command-error', 'request needs a CP id');
+        void driver.request(arg);
+        return;
+      case 'stop':
+        void driver.stopSupply().then((r) => say(r.ok ? 'command' : 'command-error', r.text));
+        return;
+      case 'tickets':
+        say('tickets', `${driver.store.getSnapshot().tickets.length} tickets this run`, { tickets: driver.store.getSnapshot().tickets });
+        return;
+      case 'quit':
+      case 'exit':
+        shutdown.abort('quit');
+        return;
+      default:
+        say('command-error', `unknown command "${line}"; ${HELP}`);
+    }
+  });
+  await shutdown.requested;
+  stopReading();
+  return 0;
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { startCli } from './run-cli.js';
+import { isolatedConfigYaml, uniqueTag } from './kafka-env.js';
+
+export type JsonEvent = { at: number; kind: string; [k: string]: unknown };
+
+/**
+ * One role of the real binary running as its own process with `--no-tui --json`: its events are
+ * parsed as they arrive, and tests wait for content instead of sleeping.
+ */
+export class RoleProcess {
+  readonly events: JsonEvent[] = [];
+  stderr = '';
+  private buffer = '';
+  private waiters: { pred: (e: JsonEvent) => boolean; resolve: (e: JsonEvent) => void }[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(
+    readonly name: string,
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ) {
+    this.child = startCli([...args, '--no-tui', '--json'], env);
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      let event: JsonEvent;
+      try {
+        event = JSON.parse(line) as JsonEvent;
+      } catch {
+        event = { at: Date.now(), kind: 'non-json-stdout', line };
+      }
+      this.events.push(event);
+      this.waiters = this.waiters.filter((w) => (w.pred(event) ? (w.resolve(event), false) : true));
+    }
+  }
+
+  /** The first event (already seen or still to come) that matches, or a failure after `ms`. */
+  waitFor(pred: (e: JsonEvent) => boolean, what: string, ms = 20000): Promise<JsonEvent> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`${this.name}: no ${what} within ${ms} ms.\nevents: ${this.events.map((e) => e.kind).join(', ')}\nstderr: ${this.stderr}`));
+      }, ms);
+      this.waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+    });
+  }
+
+  /** Waits for the next event of `kind` (optionally matching `data`) after those already seen. */
+  waitForKind(kind: string, match: Record<string, unknown> = {}, ms?: number): Promise<JsonEvent> {
+    return this.waitFor((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v), `${kind} ${JSON.stringify(match)}`, ms);
+  }
+
+  count(kind: string, match: Record<string, unknown> = {}): number {
+    return this.events.filter((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v)).length;
+  }
+
+  send(line: string): void {
+    this.child.stdin.write(line + '\n');
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    this.child.kill(sig);
+  }
+
+  /** SIGTERM and wait; SIGKILL if it does not leave in `ms`. */
+  async stop(ms = 10000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), ms);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
+  }
+}
+
+/** A private network on the shared broker: its own topics, groups and config file. */
+export class TestNetwork {
+  readonly tag = uniqueTag();
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), `evcharge-${this.tag}-`));
+  readonly configPath: string;
+  readonly roles: RoleProcess[] = [];
+
+  constructor(options: { heartbeatTimeoutMs?: number } = {}) {
+    this.configPath = path.join(this.dir, 'kafka_config.yaml');
+    writeFileSync(this.configPath, isolatedConfigYaml(this.tag, options));
+  }
+
+  start(name: string, args: string[], env: NodeJS.ProcessEnv = {}): RoleProcess {
+    const role = new RoleProcess(name, [...args, '--config', this.configPath], { EVCHARGE_LOG_DIR: path.join(this.dir, 'logs'), ...env });
+    this.roles.push(role);
+    return role;
+  }
+
+  central(env: NodeJS.ProcessEnv = {}): RoleProcess {
+    return this.start('central', ['central'], env);
+  }
+
+  cp(id: string, extra: string[] = []): RoleProcess {
+    return this.start(id, ['cp', '--id', id, ...extra]);
+  }
+
+  driver(id: string, extra: string[] = []): RoleProcess {
+    return this.start(id, ['driver', '--id', id, ...extra]);
+  }
+
+  file(name: string, text: string): string {
+    const p = path.join(this.dir, name);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.roles.map((r) => r.stop()));
+  }
+}
