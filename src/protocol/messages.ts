@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { TopicKey } from '../bus/topics.js';
+import type { Envelope } from './envelope.js';
+import {
+  CpEndReasonSchema,
+  CpRecordSchema,
+  DenialCodeSchema,
+  Eur,
+  Id,
+  Kw,
+  Kwh,
+  Ms,
+  Price,
+  Seq,
+  Text,
+  TicketSchema,
+  Uuid,
+} from './payloads.js';
+
+/**
+ * Every message type: the topic it travels on, its payload schema, and the record key it must
+ * carry (the CP id or driver id inside the payload), so a record keyed by one CP cannot speak for
+ * another. `key` returning null means any key is accepted.
+ */
+interface MessageDef<S extends z.ZodType> {
+  topic: TopicKey;
+  schema: S;
+  key: (payload: z.infer<S>) => string | null;
+}
+
+function def<S extends z.ZodType>(
+  topic: TopicKey,
+  schema: S,
+  key: (payload: z.infer<S>) => string | null,
+): MessageDef<S> {
+  return { topic, schema, key };
+}
+
+const byCp = (p: { cpId: string }) => p.cpId;
+const byDriver = (p: { driverId: string }) => p.driverId;
+
+const AuthGranted = z.object({
+  requestId: Uuid,
+  driverId: Id,
+  cpId: z.string().max(200),
+  granted: z.literal(true),
+  sessionId: Uuid,
+});
+const AuthDenied = z.object({
+  requestId: Uuid,
+  driverId: Id,
+  cpId: z.string().max(200),
+  granted: z.literal(false),
+  code: DenialCodeSchema,
+  reason: Text(300),
+});
+
+export const MESSAGES = {
+  'cp.register': def(
+    'cp-register',
+    z.object({ cpId: Id, instanceId: Uuid, location: Text(200), pricePerKwh: Price, maxKw: Kw }),
+    byCp,
+  ),
+  'cp.register-ack': def(
+    'cp-register-ack',
+    z.object({ cpId: Id, instanceId: Uuid, accepted: z.boolean(), reason: Text(300).optional() }),
+    byCp,
+  ),
+  'driver.request': def(
+    'auth-request',
+    // cpId is free text so that a request for a malformed id gets a proper "unknown CP" denial.
+    z.object({ requestId: Uuid, driverId: Id, cpId: z.string().min(1).max(200) }),
+    byDriver,
+  ),
+  'driver.stop': def(
+    'auth-request',
+    z.object({ requestId: Uuid, driverId: Id, sessionId: Uuid.optional() }),
+    byDriver,
+  ),
+  'auth.response': def('auth-response', z.discriminatedUnion('granted', [AuthGranted, AuthDenied]), byDriver),
+  'auth.stop-result': def(
+    'auth-response',
+    z.object({
+      requestId: Uuid,
+      driverId: Id,
+      ok: z.boolean(),
+      sessionId: Uuid.optional(),
+      reason: Text(300),
+    }),
+    byDriver,
+  ),
+  'cmd.start-supply': def(
+    'cp-commands',
+    z.object({ cpId: Id, instanceId: Uuid, sessionId: Uuid, driverId: Id }),
+    byCp,
+  ),
+  'cmd.stop-supply': def('cp-commands', z.object({ cpId: Id, instanceId: Uuid, sessionId: Uuid }), byCp),
+  'cmd.set-service': def(
+    'cp-commands',
+    z.object({ cpId: Id, instanceId: Uuid, inService: z.boolean() }),
+    byCp,
+  ),
+  'supply.started': def(
+    'telemetry',
+    z.object({ cpId: Id, instanceId: Uuid, sessionId: Uuid, driverId: Id, startedAt: Ms }),
+    byCp,
+  ),
+  'supply.telemetry': def(
+    'telemetry',
+    z.object({ cpId: Id, instanceId: Uuid, sessionId: Uuid, seq: Seq, kw: Kw, kwh: Kwh, eur: Eur }),
+    byCp,
+  ),
+  'supply.ended': def(
+    'telemetry',
+    z.object({
+      cpId: Id,
+      instanceId: Uuid,
+      sessionId: Uuid,
+      seq: Seq,
+      kwh: Kwh,
+      reason: CpEndReasonSchema,
+      endedAt: Ms,
+    }),
+    byCp,
+  ),
+  'cp.heartbeat': def(
+    'health',
+    z.object({
+      cpId: Id,
+      instanceId: Uuid,
+      status: z.enum(['idle', 'supplying', 'faulted']),
+      sessionId: Uuid.nullable(),
+      outOfService: z.boolean(),
+    }),
+    byCp,
+  ),
+  'cp.fault': def('health', z.object({ cpId: Id, instanceId: Uuid, detail: Text(300) }), byCp),
+  'cp.recover': def('health', z.object({ cpId: Id, instanceId: Uuid }), byCp),
+  'driver.supply-started': def(
+    'driver-updates',
+    z.object({ driverId: Id, sessionId: Uuid, cpId: Id, startedAt: Ms, pricePerKwh: Price }),
+    byDriver,
+  ),
+  'driver.progress': def(
+    'driver-updates',
+    z.object({ driverId: Id, sessionId: Uuid, cpId: Id, seq: Seq, kw: Kw, kwh: Kwh, eur: Eur }),
+    byDriver,
+  ),
+  'driver.ticket': def(
+    'driver-updates',
+    z
+      .object({ driverId: Id, ticket: TicketSchema })
+      .refine((p) => p.ticket.driverId === p.driverId, 'ticket is for another driver'),
+    byDriver,
+  ),
+  'cp.state': def('cp-state', CpRecordSchema, (p) => p.id),
+  /** Central writes these to find the end of cp-state while rebuilding (see central/rebuild.ts). */
+  'state.sync-marker': def(
+    'cp-state',
+    z.object({ nonce: Uuid, index: z.number().int().min(0).max(1023) }),
+    (p) => syncMarkerKey(p.index),
+  ),
+  'dead-letter': def(
+    'dead-letter',
+    z.object({
+      topic: z.string(),
+      key: z.string().nullable(),
+      partition: z.number().int(),
+      offset: z.string(),
+      reason: Text(500),
+      value: Text(4096),
+      by: Text(200),
+    }),
+    () => null,
+  ),
+} as const;
+
+/** Keys that cannot collide with a CP id (ids never contain `#`). */
+export function syncMarkerKey(index: number): string {
+  return `#sync-${index}`;
+}
+
+export type MessageType = keyof typeof MESSAGES;
+export type PayloadOf<T extends MessageType> = z.infer<(typeof MESSAGES)[T]['schema']>;
+export type MessageOf<T extends MessageType> = Envelope<T, PayloadOf<T>>;
+/** Any decoded message; switch on `type` to narrow the payload. */
+export type Message = { [T in MessageType]: MessageOf<T> }[MessageType];
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.prototype.hasOwnProperty.call(MESSAGES, type);
+}

@@ -1,0 +1,40 @@
+import type { Clock } from '../../bus/clock.js';
+import type { PayloadOf } from '../../protocol/index.js';
+import { BoundedMap } from '../shared/bounded-set.js';
+import type { RoleCounters } from '../shared/counters.js';
+import type { EventFeed } from '../shared/events.js';
+import type { Outbox } from '../shared/outbox.js';
+import type { CpTable } from './cp-table.js';
+import type { CentralEventKind } from './types.js';
+
+/** Everything central's rules work on; handlers mutate `table` and queue messages on `out`. */
+export interface CentralContext {
+  clock: Clock;
+  table: CpTable;
+  out: Outbox;
+  events: EventFeed<CentralEventKind>;
+  counters: RoleCounters;
+  heartbeatTimeoutMs: number;
+  requestTtlMs: number;
+  /** Answers already given, by request id: a duplicate request gets the same answer. */
+  answers: BoundedMap<string, PayloadOf<'auth.response'>>;
+  stopAnswers: BoundedMap<string, PayloadOf<'auth.stop-result'>>;
+  /** CPs read back from cp-state at start: when the rebuild happened, to time their return. */
+  rebuiltAt: Map<string, number>;
+  /** Last time central re-sent a corrective command to a CP (throttles heartbeat reconciling). */
+  lastCorrection: Map<string, number>;
+  telemetryGaps: number;
+}
+
+export function newContextMaps() {
+  return {
+    answers: new BoundedMap<string, PayloadOf<'auth.response'>>(20_000),
+    stopAnswers: new BoundedMap<string, PayloadOf<'auth.stop-result'>>(5_000),
+    rebuiltAt: new Map<string, number>(),
+    lastCorrection: new Map<string, number>(),
+  };
+}
+
+export function short(id: string): string {
+  return id.slice(0, 8);
+}

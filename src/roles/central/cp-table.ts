@@ -1,0 +1,109 @@
+import type { CpRecord, CpState, Supply } from '../../protocol/index.js';
+import type { CpView } from './types.js';
+
+/** The one rule that turns a CP's flags into the state everyone sees. */
+export function deriveState(cp: Pick<CpRecord, 'connected' | 'faulted' | 'outOfService' | 'supply'>): CpState {
+  if (!cp.connected) return 'DISCONNECTED';
+  if (cp.faulted) return 'FAULTED';
+  if (cp.outOfService) return 'OUT_OF_SERVICE';
+  if (cp.supply) return 'CHARGING';
+  return 'AVAILABLE';
+}
+
+/**
+ * Central's CPs, mutable inside, with what the rest needs cheaply: which driver has an open supply
+ * where, which CPs changed since the last publish (their cp-state is re-published once per batch),
+ * and frozen per-CP views that keep their identity while a CP does not change.
+ */
+export class CpTable {
+  private readonly records = new Map<string, CpRecord>();
+  private readonly driverToCp = new Map<string, string>();
+  private readonly changed = new Set<string>();
+  private readonly viewCache = new Map<string, CpView>();
+  private sorted: CpView[] | null = null;
+
+  get(id: string): CpRecord | undefined {
+    return this.records.get(id);
+  }
+
+  all(): IterableIterator<CpRecord> {
+    return this.records.values();
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Adds or replaces a CP record (registration, rebuild). */
+  put(record: CpRecord): void {
+    const previous = this.records.get(record.id);
+    if (previous?.supply) this.driverToCp.delete(previous.supply.driverId);
+    this.records.set(record.id, record);
+    if (record.supply) this.driverToCp.set(record.supply.driverId, record.id);
+    this.touch(record);
+  }
+
+  /** Call after mutating a record: recomputes its state and schedules its cp-state. */
+  touch(cp: CpRecord): void {
+    cp.state = deriveState(cp);
+    this.changed.add(cp.id);
+    this.viewCache.delete(cp.id);
+    this.sorted = null;
+  }
+
+  openSupply(cp: CpRecord, supply: Supply): void {
+    cp.supply = supply;
+    this.driverToCp.set(supply.driverId, cp.id);
+    this.touch(cp);
+  }
+
+  closeSupply(cp: CpRecord): void {
+    if (cp.supply) this.driverToCp.delete(cp.supply.driverId);
+    cp.supply = null;
+    this.touch(cp);
+  }
+
+  /** The CP where this driver has an open supply, if any. */
+  cpOfDriver(driverId: string): CpRecord | undefined {
+    const id = this.driverToCp.get(driverId);
+    return id === undefined ? undefined : this.records.get(id);
+  }
+
+  /** CPs changed since the last call, to publish on cp-state. */
+  takeChanged(): CpRecord[] {
+    const out: CpRecord[] = [];
+    for (const id of this.changed) {
+      const cp = this.records.get(id);
+      if (cp) out.push(cp);
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  hasChanges(): boolean {
+    return this.changed.size > 0;
+  }
+
+  views(): CpView[] {
+    if (this.sorted) return this.sorted;
+    const ids = [...this.records.keys()].sort();
+    this.sorted = ids.map((id) => {
+      let view = this.viewCache.get(id);
+      if (!view) {
+        view = freezeRecord(this.records.get(id)!);
+        this.viewCache.set(id, view);
+      }
+      return view;
+    });
+    return this.sorted;
+  }
+}
+
+function freezeRecord(cp: CpRecord): CpView {
+  return Object.freeze({
+    ...cp,
+    supply: cp.supply ? Object.freeze({ ...cp.supply }) : null,
+    recentSessions: Object.freeze(cp.recentSessions.map((s) => Object.freeze({ ...s }))) as CpRecord['recentSessions'],
+    totals: Object.freeze({ ...cp.totals }),
+  });
+}

@@ -1,0 +1,6 @@
+export { startCentral, type Central } from './central.js';
+export { deriveState } from './cp-table.js';
+export { denialFor } from './authorization.js';
+export { parseOperatorLine, OPERATOR_HELP, type OperatorCommand } from './operator-parser.js';
+export { runOperatorLine, statusTable } from './operator-run.js';
+export * from './types.js';

@@ -1,0 +1,99 @@
+import type { RoleEvent } from '../shared/events.js';
+import type { Bus, BusStatus } from '../../bus/bus.js';
+import type { Clock } from '../../bus/clock.js';
+import type { CpEndReason } from '../../protocol/index.js';
+
+export interface ChargePointOptions {
+  bus: Bus;
+  clock?: Clock;
+  /** Gets every event, from the start on (the same as onEvent after the start). */
+  onEvent?: (event: RoleEvent<ChargePointEventKind>) => void;
+  groups: {
+    /** `cp-{id}-group`: cp-commands, joined once central has accepted the registration. */
+    main: string;
+    /**
+     * Non-committing group of this process alone, reading cp-register-ack. Default
+     * `{main}-registration-{instanceId}` (it holds no offsets, so Kafka drops it when empty).
+     */
+    registration?: string;
+  };
+  id: string;
+  location?: string;
+  /** €/kWh. Default 0.35. */
+  pricePerKwh?: number;
+  /** Default 22. */
+  maxKw?: number;
+  /** Energy accrues this many times faster than real time. Default 1. */
+  speed?: number;
+  /** Default 1000. */
+  heartbeatMs?: number;
+  /** Default 1000. */
+  telemetryMs?: number;
+  /** How long power takes to ramp from 0 to max, ms. Default 3000. */
+  rampMs?: number;
+  /** Re-send the registration this often until acknowledged. Default 2000. */
+  registerRetryMs?: number;
+  /** This process's instance id (default: a new uuid). */
+  instanceId?: string;
+}
+
+export type Registration = 'registering' | 'registered' | 'refused';
+
+/** The CP as its meter shows it. `state` mirrors central's names where they apply. */
+export type ChargePointState = 'REGISTERING' | 'REFUSED' | 'AVAILABLE' | 'CHARGING' | 'OUT_OF_SERVICE' | 'FAULTED';
+
+export interface LocalSupply {
+  sessionId: string;
+  driverId: string;
+  startedAt: number;
+  kw: number;
+  kwh: number;
+  eur: number;
+  /** Sequence number of the last telemetry sent (-1 before the first). */
+  seq: number;
+}
+
+export interface EndedSupply {
+  sessionId: string;
+  driverId: string;
+  startedAt: number;
+  endedAt: number;
+  kwh: number;
+  eur: number;
+  reason: CpEndReason;
+}
+
+export interface ChargePointSnapshot {
+  id: string;
+  instanceId: string;
+  location: string;
+  pricePerKwh: number;
+  maxKw: number;
+  speed: number;
+  registration: Registration;
+  refusedReason: string | null;
+  state: ChargePointState;
+  faulted: boolean;
+  outOfService: boolean;
+  supply: Readonly<LocalSupply> | null;
+  lastSupply: Readonly<EndedSupply> | null;
+  bus: BusStatus;
+}
+
+export const CP_EVENT_KINDS = [
+  'registering',
+  'registered',
+  'register-refused',
+  'supply-started',
+  'telemetry',
+  'supply-ended',
+  'faulted',
+  'recovered',
+  'out-of-service',
+  'in-service',
+  'command-refused',
+  'malformed',
+  'bus-status',
+  'publish-error',
+] as const;
+export type ChargePointEventKind = (typeof CP_EVENT_KINDS)[number];

@@ -1,0 +1,119 @@
+import type { Bus } from '../../bus/bus.js';
+import { systemClock, type Clock } from '../../bus/clock.js';
+import { startCentral, type Central } from '../central/index.js';
+import { startChargePoint, type ChargePoint } from '../cp/index.js';
+import { runSingle, startDriver, type Driver } from '../driver/index.js';
+import { between, pick, seededRandom } from './random.js';
+
+export interface DemoOptions {
+  bus: Bus;
+  clock?: Clock;
+  /** Default 12. */
+  cpCount?: number;
+  /** Default 4. */
+  driverCount?: number;
+  /** Energy speed-up of the simulated CPs. Default 20. */
+  speed?: number;
+  /** Roughly how often some CP faults (it recovers 8 s later). Default 45000; 0 disables. */
+  faultEveryMs?: number;
+  /** Consumer group names start with this. Default `demo`. */
+  groupPrefix?: string;
+  seed?: number;
+}
+
+export interface Demo {
+  central: Central;
+  cps: ChargePoint[];
+  drivers: Driver[];
+  close(): Promise<void>;
+}
+
+const PLACES = ['Harbour', 'Old Town', 'Station', 'Airport', 'Mall', 'University', 'Hospital', 'Stadium', 'Market', 'Park', 'Museum', 'Beach'];
+
+/**
+ * A whole network on one bus: central, simulated CPs and drivers that request, charge and stop on
+ * their own, and an occasional fault and recovery. The role objects are the real ones.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const { bus } = options;
+  const clock = options.clock ?? systemClock;
+  const random = seededRandom(options.seed ?? 7);
+  const prefix = options.groupPrefix ?? 'demo';
+  let closed = false;
+  const sleeps = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        sleeps.delete(wake);
+        clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = clock.setTimeout(wake, ms);
+      sleeps.add(wake);
+    });
+
+  const central = await startCentral({ bus, clock, groups: { main: `${prefix}-central-group`, state: `${prefix}-central-group-state` } });
+  const cps: ChargePoint[] = [];
+  for (let i = 1; i <= (options.cpCount ?? 12); i++) {
+    const id = `CP${String(i).padStart(3, '0')}`;
+    cps.push(
+      await startChargePoint({
+        bus,
+        clock,
+        groups: { main: `${prefix}-cp-${id}-group` },
+        id,
+        location: PLACES[(i - 1) % PLACES.length]!,
+        pricePerKwh: Math.round(between(random, 0.25, 0.6) * 100) / 100,
+        maxKw: pick(random, [7.4, 11, 22, 50, 150])!,
+        speed: options.speed ?? 20,
+      }),
+    );
+  }
+  const drivers: Driver[] = [];
+  for (let i = 1; i <= (options.driverCount ?? 4); i++) {
+    const id = `DRIVER${String(i).padStart(3, '0')}`;
+    drivers.push(await startDriver({ bus, clock, id, groups: { main: `${prefix}-driver-${id}-group`, state: `${prefix}-driver-${id}-state` } }));
+  }
+
+  const driverLoop = async (driver: Driver) => {
+    while (!closed) {
+      await sleep(between(random, 1000, 5000));
+      if (closed) return;
+      const free = driver.store.getSnapshot().cps.filter((cp) => cp.state === 'AVAILABLE');
+      const target = pick(random, free);
+      if (!target) continue;
+      await runSingle(driver, { cpId: target.id, stopAfterMs: between(random, 5000, 20000), clock });
+    }
+  };
+  const loops = drivers.map((d) => driverLoop(d).catch(() => undefined));
+
+  const faultEveryMs = options.faultEveryMs ?? 45_000;
+  const faultTimer =
+    faultEveryMs > 0
+      ? clock.setInterval(() => {
+          const cp = pick(random, cps.filter((c) => !c.store.getSnapshot().faulted));
+          if (!cp) return;
+          void (async () => {
+            await cp.fault('simulated failure');
+            await sleep(8000);
+            if (!closed) await cp.recover();
+          })();
+        }, faultEveryMs)
+      : null;
+
+  return {
+    central,
+    cps,
+    drivers,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (faultTimer !== null) clock.clearInterval(faultTimer);
+      for (const wake of [...sleeps]) wake();
+      for (const d of drivers) await d.close();
+      await Promise.all(loops);
+      for (const cp of cps) await cp.close();
+      await central.close();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../bus/clock.js';
+import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
+import { TICKET_REASON_TEXT } from '../../protocol/index.js';
+import { BoundedSet } from '../shared/bounded-set.js';
+import { busStatusText, watchBus } from '../shared/bus-status.js';
+import { newCounters } from '../shared/counters.js';
+import { EventFeed } from '../shared/events.js';
+import { Inbox } from '../shared/inbox.js';
+import { Outbox } from '../shared/outbox.js';
+import type { IntentResult, Role } from '../shared/role.js';
+import { SnapshotStore } from '../shared/store.js';
+import { Waiters } from '../shared/waiters.js';
+import type { DriverCpView, DriverEventKind, DriverOptions, DriverSnapshot, DriverSupply, RequestResult } from './types.js';
+
+export interface Driver extends Role<DriverSnapshot, DriverEventKind> {
+  readonly id: string;
+  /** Asks central for a charge at `cpId`; resolves with the grant or the denial (or a timeout). */
+  request(cpId: string): Promise<RequestResult>;
+  /** Asks central to stop this driver's open supply; the ticket follows. */
+  stopSupply(sessionId?: string): Promise<IntentResult>;
+  /** Resolves with the ticket of `sessionId` (at once if it already arrived); null if closed first. */
+  ticketFor(sessionId: string): Promise<Ticket | null>;
+}
+
+const MAX_TICKETS = 100;
+
+/** Starts a driver: reads the CP list from cp-state and its own answers and supply updates. */
+export async function startDriver(options: DriverOptions): Promise<Driver> {
+  const { bus, id } = options;
+  const clock = options.clock ?? systemClock;
+  const answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
+  const resendMs = options.resendMs ?? 3000;
+  const counters = newCounters();
+  const events = new EventFeed<DriverEventKind>(() => clock.now());
+  // Listening from the first moment: events of the start itself (rebuild, registration) count too.
+  if (options.onEvent) events.on(options.onEvent);
+  const out = new Outbox(bus, clock, `driver:${id}`, counters, (error, attempt) => {
+    if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
+  });
+  const onMalformed = (record: { topic: string }, reason: string) =>
+    events.emit('malformed', `malformed record on ${record.topic}: ${reason}`, { topic: record.topic, reason });
+  const ownInbox = new Inbox({ counters, outbox: out, onMalformed, acceptKey: (key) => key === id });
+  const stateInbox = new Inbox({ counters, outbox: out, onMalformed });
+
+  const cps = new Map<string, DriverCpView>();
+  let cpList: DriverCpView[] | null = null;
+  let pending: DriverSnapshot['pending'] = null;
+  let supply: DriverSupply | null = null;
+  let lastAnswer: RequestResult | null = null;
+  let tickets: Ticket[] = [];
+  const ticketed = new BoundedSet<string>(1000);
+  const ourRequests = new BoundedSet<string>(1000);
+  const answered = new BoundedSet<string>(1000);
+  const requestWaiters = new Waiters<RequestResult>(clock);
+  const stopWaiters = new Waiters<IntentResult>(clock);
+  const ticketWaiters = new Waiters<Ticket | null>(clock);
+  const ticketsById = new Map<string, Ticket>();
+  let closed = false;
+
+  const store = new SnapshotStore<DriverSnapshot>(() => {
+    cpList ??= [...cps.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { id, cps: cpList, pending, supply: supply ? Object.freeze({ ...supply }) : null, lastAnswer, tickets, bus: bus.status() };
+  });
+  const unwatch = watchBus(bus, (status) => {
+    events.emit('bus-status', busStatusText(status), { ...status });
+    store.changed();
+  });
+
+  const trackSupply = (sessionId: string, cpId: string): DriverSupply | null => {
+    if (ticketed.has(sessionId)) return null;
+    if (supply?.sessionId !== sessionId) {
+      supply = { sessionId, cpId, startedAt: null, pricePerKwh: null, kw: 0, kwh: 0, eur: 0, seq: -1, stopping: false };
+    }
+    return supply;
+  };
+
+  const onCpState = (cp: CpRecord) => {
+    const view: DriverCpView = { id: cp.id, location: cp.location, pricePerKwh: cp.pricePerKwh, maxKw: cp.maxKw, state: cp.state };
+    const before = cps.get(cp.id);
+    if (before && before.state === view.state && before.pricePerKwh === view.pricePerKwh && before.location === view.location && before.maxKw === view.maxKw) return;
+    cps.set(cp.id, Object.freeze(view));
+    cpList = null;
+  };
+
+  const apply = (message: Message) => {
+    switch (message.type) {
+      case 'auth.response': {
+        const p = message.payload;
+        if (!answered.add(p.requestId)) return; // a repeated answer to a re-sent request
+        if (!requestWaiters.has(p.requestId)) {
+          // Answer to a request we gave up on: never leave a supply running unattended.
+          if (p.granted && ourRequests.has(p.requestId)) {
+            out.add('driver.stop', { requestId: randomUUID(), driverId: id, sessionId: p.sessionId });
+            events.emit('late-grant', `late grant at ${p.cpId} after timing out; stopping it`, { cpId: p.cpId, sessionId: p.sessionId });
+          }
+          return;
+        }
+        const result: RequestResult = p.granted
+          ? { granted: true, cpId: p.cpId, requestId: p.requestId, sessionId: p.sessionId }
+          : { granted: false, cpId: p.cpId, requestId: p.requestId, code: p.code, reason: p.reason };
+        if (result.granted) trackSupply(result.sessionId, result.cpId);
+        finishRequest(result);
+        return;
+      }
+      case 'auth.stop-result': {
+        const p = message.payload;
+        stopWaiters.settle(p.requestId, { ok: p.ok, text: p.ok ? 'stopping; the ticket follows' : p.reason });
+        events.emit('stop-result', p.ok ? 'central is stopping the supply' : `stop refused: ${p.reason}`, { ok: p.ok, reason: p.reason });
+        return;
+      }
+      case 'driver.supply-started': {
+        const p = message.payload;
+        const s = trackSupply(p.sessionId, p.cpId);
+        if (!s || s.startedAt !== null) return;
+        s.startedAt = p.startedAt;
+        s.pricePerKwh = p.pricePerKwh;
+        events.emit('supply-started', `supply started at ${p.cpId} (${p.pricePerKwh} €/kWh)`, { ...p });
+        return;
+      }
+      case 'driver.progress': {
+        const p = message.payload;
+        const s = trackSupply(p.sessionId, p.cpId);
+        if (!s || p.seq <= s.seq) return;
+        Object.assign(s, { seq: p.seq, kw: p.kw, kwh: p.kwh, eur: p.eur });
+        events.emit('progress', `${p.cpId}: ${p.kw.toFixed(1)} kW, ${p.kwh.toFixed(3)} kWh, ${p.eur.toFixed(2)} €`, { ...p });
+        return;
+      }
+      case 'driver.ticket': {
+        const t = message.payload.ticket;
+        if (!ticketed.add(t.sessionId)) return;
+        tickets = [...tickets.slice(-(MAX_TICKETS - 1)), t];
+        ticketsById.set(t.sessionId, t);
+        if (supply?.sessionId === t.sessionId) supply = null;
+        events.emit(
+          'ticket',
+          `ticket ${t.cpId}: ${t.kwh.toFixed(3)} kWh × ${t.pricePerKwh} €/kWh = ${t.totalEur.toFixed(2)} € (${TICKET_REASON_TEXT[t.reason]})`,
+          { ...t },
+        );
+        ticketWaiters.settle(t.sessionId, t);
+        return;
+      }
+      case 'cp.state':
+        return onCpState(message.payload);
+      default:
+        return;
+    }
+  };
+
+  const finishRequest = (result: RequestResult) => {
+    lastAnswer = result;
+    if (pending?.requestId === result.requestId) pending = null;
+    if (result.granted) events.emit('granted', `granted at ${result.cpId}`, { ...result });
+    else if (result.code === 'timeout') events.emit('timeout', `no answer from central about ${result.cpId}: ${result.reason}`, { ...result });
+    else events.emit('denied', `denied at ${result.cpId}: ${result.reason} (${result.code})`, { ...result });
+    requestWaiters.settle(result.requestId, result);
+    store.changed();
+  };
+
+  const mainSub = await bus.subscribe({ group: options.groups.main, topics: ['auth-response', 'driver-updates'], commit: true }, async (records) => {
+    for (const message of ownInbox.decode(records)) apply(message);
+    store.changed();
+    await out.flush();
+  });
+  const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false }, async (records) => {
+    for (const message of stateInbox.decode(records)) apply(message);
+    if (cpList === null) store.changed();
+    await out.flush();
+  });
+  await Promise.all([mainSub.ready, stateSub.ready]);
+
+  const request = async (cpId: string): Promise<RequestResult> => {
+    const requestId = randomUUID();
+    if (closed) return { granted: false, cpId, requestId, code: 'closed', reason: 'driver closed' };
+    ourRequests.add(requestId);
+    const send = () => {
+      out.add('driver.request', { requestId, driverId: id, cpId });
+      void out.flush();
+    };
+    pending = { requestId, cpId, sentAt: clock.now() };
+    const answer = requestWaiters.wait(requestId, answerTimeoutMs, () => ({
+      granted: false, cpId, requestId, code: 'timeout', reason: `central did not answer within ${answerTimeoutMs} ms`,
+    }));
+    // A re-send is a new message with the same request id: central gives it the same answer.
+    const resend = clock.setInterval(send, resendMs);
+    send();
+    events.emit('request-sent', `requesting a charge at ${cpId}`, { cpId, requestId });
+    store.changed();
+    const result = await answer;
+    clock.clearInterval(resend);
+    if (!result.granted && result.code === 'timeout') finishRequest(result);
+    return result;
+  };
+
+  const stopSupply = async (sessionId?: string): Promise<IntentResult> => {
+    const target = sessionId ?? supply?.sessionId;
+    if (!target) return { ok: false, text: 'no supply in progress' };
+    if (supply?.sessionId === target) supply.stopping = true;
+    const requestId = randomUUID();
+    out.add('driver.stop', { requestId, driverId: id, sessionId: target });
+    events.emit('stop-sent', 'asking central to stop the supply', { sessionId: target });
+    store.changed();
+    const result = stopWaiters.wait(requestId, answerTimeoutMs, () => ({ ok: false, text: `central did not answer within ${answerTimeoutMs} ms` }));
+    await out.flush();
+    return result;
+  };
+
+  return {
+    id,
+    store,
+    onEvent: (listener) => events.on(listener),
+    counters: () => ({ ...counters }),
+    busStatus: () => bus.status(),
+    request,
+    stopSupply,
+    ticketFor: (sessionId) => {
+      const known = ticketsById.get(sessionId);
+      return known ? Promise.resolve(known) : ticketWaiters.wait(sessionId, null, () => null);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      unwatch();
+      requestWaiters.settleAll((requestId) => ({ granted: false, cpId: pending?.cpId ?? '', requestId, code: 'closed', reason: 'driver closed' }));
+      stopWaiters.settleAll(() => ({ ok: false, text: 'driver closed' }));
+      ticketWaiters.settleAll(() => null);
+      await Promise.all([mainSub.close(), stateSub.close()]);
+      out.close();
+    },
+  };
+}

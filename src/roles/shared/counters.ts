@@ -1,0 +1,15 @@
+/** Message counters every role keeps (the TUI header shows rates from them). */
+export interface RoleCounters {
+  /** Records received and decoded (including duplicates). */
+  messagesIn: number;
+  /** Records published. */
+  messagesOut: number;
+  /** Records that failed to decode (each also copied to dead-letter). */
+  malformed: number;
+  /** Redelivered messages recognised by id or sequence and not applied again. */
+  duplicates: number;
+}
+
+export function newCounters(): RoleCounters {
+  return { messagesIn: 0, messagesOut: 0, malformed: 0, duplicates: 0 };
+}

@@ -1,0 +1,63 @@
+import type { IncomingRecord } from '../../bus/bus.js';
+import { decodeRecord, type Message } from '../../protocol/index.js';
+import { BoundedSet } from './bounded-set.js';
+import type { RoleCounters } from './counters.js';
+import type { Outbox } from './outbox.js';
+
+export interface InboxOptions {
+  counters: RoleCounters;
+  outbox: Outbox;
+  /** Told once per malformed record (redelivery of the same record is not reported again). */
+  onMalformed: (record: IncomingRecord, reason: string) => void;
+  /** Records whose key fails this are someone else's and skipped silently (e.g. other CPs). */
+  acceptKey?: (key: string | null) => boolean;
+}
+
+const DEAD_LETTER_VALUE_LIMIT = 4096;
+
+/**
+ * Turns a batch of records into new, valid messages. Malformed records are counted, reported once
+ * and copied to dead-letter with their reason; messages already seen (same id) are dropped.
+ */
+export class Inbox {
+  private readonly seenIds = new BoundedSet<string>(100_000);
+  private readonly reportedBad = new BoundedSet<string>(10_000);
+
+  constructor(private readonly options: InboxOptions) {}
+
+  decode(records: IncomingRecord[]): Message[] {
+    const { counters, acceptKey } = this.options;
+    const messages: Message[] = [];
+    for (const record of records) {
+      if (acceptKey && !acceptKey(record.key)) continue;
+      counters.messagesIn++;
+      const result = decodeRecord(record);
+      if (!result.ok) {
+        this.malformed(record, result.reason);
+        continue;
+      }
+      if (!this.seenIds.add(result.message.id)) {
+        counters.duplicates++;
+        continue;
+      }
+      messages.push(result.message);
+    }
+    return messages;
+  }
+
+  private malformed(record: IncomingRecord, reason: string): void {
+    const where = `${record.topic}/${record.partition}/${record.offset}`;
+    if (!this.reportedBad.add(where)) return;
+    this.options.counters.malformed++;
+    this.options.onMalformed(record, reason);
+    this.options.outbox.add('dead-letter', {
+      topic: record.topic,
+      key: record.key === null ? null : record.key.slice(0, 200),
+      partition: record.partition,
+      offset: record.offset,
+      reason: reason.slice(0, 500),
+      value: (record.value ?? '').slice(0, DEAD_LETTER_VALUE_LIMIT),
+      by: this.options.outbox.sender,
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type { Bus, OutgoingRecord } from '../../bus/bus.js';
+import type { Clock } from '../../bus/clock.js';
+import { encodeMessage, type MessageType, type PayloadOf } from '../../protocol/index.js';
+import type { RoleCounters } from './counters.js';
+
+/**
+ * Collects a role's outgoing records and publishes them in order, one publish per flush. A failed
+ * publish is retried with backoff until it succeeds (or the role closes), so a handler that awaits
+ * `flush()` only lets its offsets be committed once its outputs are really on the bus.
+ */
+export class Outbox {
+  private queue: OutgoingRecord[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    readonly sender: string,
+    private readonly counters: RoleCounters,
+    private readonly onPublishError: (error: unknown, attempt: number) => void,
+  ) {}
+
+  add<T extends MessageType>(type: T, payload: PayloadOf<T>, id?: string): void {
+    this.queue.push(encodeMessage(type, this.sender, payload, this.clock.now(), id));
+  }
+
+  addRecord(record: OutgoingRecord): void {
+    this.queue.push(record);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  flush(): Promise<void> {
+    if (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      this.chain = this.chain.then(() => this.publishWithRetry(batch));
+    }
+    return this.chain;
+  }
+
+  /** Stops retrying; records still unpublished are dropped. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  private async publishWithRetry(batch: OutgoingRecord[]): Promise<void> {
+    let delay = 100;
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.bus.publish(batch);
+        this.counters.messagesOut += batch.length;
+        return;
+      } catch (error) {
+        if (this.closed) return;
+        this.onPublishError(error, attempt);
+        await new Promise<void>((resolve) => {
+          const handle = this.clock.setTimeout(() => resolve(), delay);
+          this.wake = () => {
+            this.clock.clearTimeout(handle);
+            resolve();
+          };
+        });
+        this.wake = null;
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+}
