@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EvchargeConfig } from '../config/schema.js';
 import { connectKafka, type KafkaConnection } from '../kafka/connect.js';
 import type { ClientIdentity } from '../kafka/kafka-client.js';
@@ -34,4 +35,13 @@ export async function connectRole(config: EvchargeConfig, who: ClientIdentity, e
     data: { brokers: config.brokers, created, logFile: conn.logFile },
   });
   return conn;
+}
+
+/**
+ * A group of this process only, for re-reading a compacted topic without committing. Unique so
+ * that a restart never waits for a killed predecessor's session to expire; with no offsets
+ * committed, Kafka drops the group once its member leaves.
+ */
+export function stateReaderGroup(mainGroup: string): string {
+  return `${mainGroup}-state-${randomBytes(4).toString('hex')}`;
 }

@@ -75,6 +75,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     connectionTimeoutMs: file.kafka.connection_timeout_ms,
     requestTimeoutMs: file.kafka.request_timeout_ms,
     startupTimeoutMs: file.kafka.startup_timeout_ms,
+    sessionTimeoutMs: file.kafka.session_timeout_ms,
     retry: {
       initialRetryTimeMs: file.kafka.retry.initial_retry_time_ms,
       maxRetryTimeMs: file.kafka.retry.max_retry_time_ms,

@@ -36,6 +36,11 @@ export const configFileSchema = z
         client_id_prefix: z.string().min(1).default('evcharge'),
         connection_timeout_ms: z.number().int().positive().default(3000),
         request_timeout_ms: z.number().int().positive().default(30000),
+        /**
+         * A consumer that stops heartbeating (killed) holds its partitions this long; a restarted
+         * role waits out its dead predecessor. Brokers refuse less than 6000 by default.
+         */
+        session_timeout_ms: z.number().int().min(1000).default(10000),
         /** How long a role waits for a broker at start-up before it gives up (exit 2). */
         startup_timeout_ms: z.number().int().positive().default(15000),
         retry: z
@@ -84,6 +89,7 @@ export interface EvchargeConfig {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   startupTimeoutMs: number;
+  sessionTimeoutMs: number;
   retry: { initialRetryTimeMs: number; maxRetryTimeMs: number; retries: number };
   topics: Record<TopicKey, TopicConfig>;
   groups: { central: string; cp: string; driver: string };

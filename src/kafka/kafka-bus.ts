@@ -80,8 +80,8 @@ export class KafkaBus implements Bus {
     const commit = options.commit ?? true;
     const consumer = this.kafka.consumer({
       groupId: options.group,
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 10_000,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      rebalanceTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: 1_000,
       // A fetch that finds nothing returns after this long; disconnect waits for it, so a long
       // wait would make every clean exit slow. Records still arrive at once when there are any.

@@ -20,6 +20,7 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     '  bootstrap_servers:',
     ...TEST_BROKERS.split(',').map((b) => `    - "${b}"`),
     '  startup_timeout_ms: 15000',
+    '  session_timeout_ms: 6000',
     'topic_defaults:',
     `  partitions: ${extra.partitions ?? 1}`,
     '  replication_factor: 1',

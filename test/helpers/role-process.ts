@@ -50,8 +50,8 @@ export class RoleProcess {
   }
 
   /** The first event (already seen or still to come) that matches, or a failure after `ms`. */
-  waitFor(pred: (e: JsonEvent) => boolean, what: string, ms = 20000): Promise<JsonEvent> {
-    const seen = this.events.find(pred);
+  waitFor(pred: (e: JsonEvent) => boolean, what: string, ms = 20000, from = 0): Promise<JsonEvent> {
+    const seen = this.events.slice(from).find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -64,6 +64,29 @@ export class RoleProcess {
   /** Waits for the next event of `kind` (optionally matching `data`) after those already seen. */
   waitForKind(kind: string, match: Record<string, unknown> = {}, ms?: number): Promise<JsonEvent> {
     return this.waitFor((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v), `${kind} ${JSON.stringify(match)}`, ms);
+  }
+
+  /** Sends an operator line and waits for the answer printed after it. */
+  async ask(line: string, pred: (text: string) => boolean, what: string, ms = 10000): Promise<string> {
+    const from = this.events.length;
+    this.send(line);
+    const e = await this.waitFor((e) => (e.kind === 'command' || e.kind === 'command-error') && pred(String(e['text'])), what, ms, from);
+    return String(e['text']);
+  }
+
+  /** Polls `status` until the CP shows `state` (central prints one line per CP). */
+  async waitForCpState(cpId: string, state: string, ms = 15000): Promise<void> {
+    const deadline = Date.now() + ms;
+    const re = new RegExp(`^${cpId}\\s+${state}\\b`, 'm');
+    for (;;) {
+      const from = this.events.length;
+      this.send('status');
+      // Generous: a restarted central answers only once it has joined its group again.
+      const answer = await this.waitFor((e) => e.kind === 'command', 'status answer', 15000, from);
+      if (re.test(String(answer['text']))) return;
+      if (Date.now() > deadline) throw new Error(`${cpId} not ${state} within ${ms} ms; last status:\n${String(answer['text'])}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
   }
 
   count(kind: string, match: Record<string, unknown> = {}): number {

@@ -1,6 +1,6 @@
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runOperatorLine, startCentral } from '../../roles/central/index.js';
-import { connectRole } from '../connect-role.js';
+import { connectRole, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import { readStdinLines } from '../stdin-lines.js';
@@ -13,10 +13,10 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
   const { bus } = await connectRole(config, { role: 'central' }, print);
   const central = await startCentral({
     bus,
-    groups: { main: config.groups.central, state: `${config.groups.central}-state` },
+    groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    onEvent: print,
   });
-  central.onEvent(print);
   const stopReading = readStdinLines((line) => {
     void runOperatorLine(central, line).then((result) => {
       if (result) print({ at: Date.now(), kind: result.ok ? 'command' : 'command-error', text: result.text, data: { line, ok: result.ok, text: result.text } });

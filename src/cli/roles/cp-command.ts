@@ -31,8 +31,7 @@ export async function runChargePointHeadless(config: EvchargeConfig, argv: Commo
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, print);
-  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) } });
-  cp.onEvent(print);
+  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, onEvent: print });
   const stopReading = readStdinLines((line) => {
     const command = LOCAL_COMMANDS[line.toLowerCase()];
     if (!command) {

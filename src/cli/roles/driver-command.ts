@@ -3,7 +3,7 @@ import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
 import { parseServicesFile, runFile, runSingle, startDriver, type Driver } from '../../roles/driver/index.js';
 import type { RoleEvent } from '../../roles/shared/events.js';
-import { connectRole } from '../connect-role.js';
+import { connectRole, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
@@ -44,7 +44,7 @@ export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
 export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void) {
   const conn = await connectRole(config, { role: 'driver', id }, print);
   const main = groupFor(config, 'driver', id);
-  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: `${main}-state` } });
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, onEvent: print });
   return { bus: conn.bus, driver };
 }
 
@@ -54,7 +54,6 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
   const { bus, driver } = await connectDriver(config, id, print);
-  driver.onEvent(print);
   let code: number;
   if (mode.kind === 'single') {
     const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: print });
