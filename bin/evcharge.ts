@@ -51,7 +51,10 @@ await yargs(hideBin(process.argv))
   .command(
     'demo',
     'the whole network in one process, no Kafka needed',
-    (y) => common(y).option('kafka', { type: 'boolean', default: false, describe: 'run the demo against the configured Kafka' }),
+    (y) =>
+      common(y)
+        .option('kafka', { type: 'boolean', default: false, describe: 'run the demo against the configured Kafka' })
+        .option('seconds', { type: 'number', describe: 'stop after this many seconds', requiresArg: true }),
     (argv) => runCommand('demo', argv),
   )
   .demandCommand(1, 'name a command')

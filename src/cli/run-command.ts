@@ -5,6 +5,7 @@ import { EXIT_USAGE, UsageError } from './usage-error.js';
 import { runCentralHeadless } from './roles/central-command.js';
 import { runChargePointHeadless } from './roles/cp-command.js';
 import { runDriverHeadless } from './roles/driver-command.js';
+import { runDemoHeadless } from './roles/demo-command.js';
 
 export type RoleName = 'central' | 'cp' | 'driver' | 'demo';
 
@@ -18,7 +19,10 @@ export interface CommonArgs {
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
 export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void> {
   try {
-    const config = loadConfig(argv.config, { brokersOverride: process.env.EVCHARGE_BROKERS });
+    // The demo needs no config unless it runs over Kafka: load it only when asked for.
+    let loaded: EvchargeConfig | undefined;
+    const config = () => (loaded ??= loadConfig(argv.config, { brokersOverride: process.env.EVCHARGE_BROKERS }));
+    if (role !== 'demo') config();
     const code = await dispatch(role, argv, config);
     // Pipes and files are written synchronously on Linux, so nothing printed is lost; exiting here
     // does not wait for stray handles (stdin, kafkajs timers) to let go.
@@ -32,7 +36,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
   }
 }
 
-async function dispatch(role: RoleName, argv: CommonArgs, config: EvchargeConfig): Promise<number> {
+async function dispatch(role: RoleName, argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
   // Without a terminal there is nothing to draw on: behave as --no-tui.
   const headless = !argv.tui || !process.stdout.isTTY;
   if (!headless) {
@@ -41,13 +45,12 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: EvchargeConfig
   }
   switch (role) {
     case 'central':
-      return runCentralHeadless(config, argv);
+      return runCentralHeadless(config(), argv);
     case 'cp':
-      return runChargePointHeadless(config, argv);
+      return runChargePointHeadless(config(), argv);
     case 'driver':
-      return runDriverHeadless(config, argv);
+      return runDriverHeadless(config(), argv);
     case 'demo':
-      process.stderr.write('evcharge demo: not yet implemented\n');
-      return 1;
+      return runDemoHeadless(argv, config);
   }
 }

@@ -54,3 +54,47 @@ test('a config that does not exist exits 2 naming the file', async () => {
   assert.match(r.stderr, /no\/such\/file\.yaml: cannot read it \(file not found\)/);
   assert.equal(r.stdout, '');
 });
+
+test('ids that are not 1-64 letters, digits, - or _ exit 2 naming --id, before touching Kafka', async () => {
+  // An unreachable broker: if the id check came after connecting, this would wait and fail differently.
+  const env = { EVCHARGE_BROKERS: '127.0.0.1:1' };
+  for (const id of ['CP 1', 'x'.repeat(500), 'CP/1']) {
+    const r = await runCli(['cp', '--id', id, '--no-tui'], { env });
+    assert.equal(r.code, 2, id);
+    assert.match(r.stderr, /--id: /, id);
+    assert.doesNotMatch(r.stderr, /Kafka/);
+  }
+  const d = await runCli(['driver', '--id', 'D 1', '--no-tui'], { env });
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /--id: /);
+});
+
+test('driver flag mistakes exit 2 with the flag named', async () => {
+  const env = { EVCHARGE_BROKERS: '127.0.0.1:1' };
+  const cases: [string[], RegExp][] = [
+    [['driver', '--id', 'D1', '--kwh', '2'], /--kwh and --seconds need --cp or --file/],
+    [['driver', '--id', 'D1', '--cp', 'CP1', '--file', 'x.txt'], /Arguments cp and file are mutually exclusive/],
+    [['driver', '--id', 'D1', '--cp', 'CP1', '--kwh', '-3'], /--kwh: expected a positive number/],
+    [['driver', '--id', 'D1', '--file', 'no-such-services.txt'], /--file no-such-services\.txt: cannot read it \(ENOENT\)/],
+    [['cp', '--id', 'CP1', '--price', '0'], /--price: expected a positive number/],
+    [['cp', '--id', 'CP1', '--max-kw', 'lots'], /--max-kw: expected a positive number/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await runCli([...args, '--no-tui'], { env });
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, pattern, args.join(' '));
+    assert.equal(r.stdout, '', 'nothing on stdout');
+  }
+});
+
+test('with no broker answering, a role waits visibly, then exits 2 naming the addresses', async () => {
+  const dir = await import('node:fs').then((fs) => fs.mkdtempSync(`${(process.env.TMPDIR ?? '/tmp')}/evcharge-cli-`));
+  const config = `${dir}/c.yaml`;
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  writeFileSync(config, readFileSync('kafka_config.yaml', 'utf8').replace('startup_timeout_ms: 15000', 'startup_timeout_ms: 2000'));
+  const r = await runCli(['central', '--no-tui', '--config', config], { env: { EVCHARGE_BROKERS: '127.0.0.1:1' } });
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /waiting for Kafka at 127\.0\.0\.1:1 \(connection refused\); giving up after 2 s/);
+  assert.match(r.stderr, /no Kafka broker answered at 127\.0\.0\.1:1 within 2 s/);
+  assert.match(r.stderr, /npm run kafka:up/);
+});

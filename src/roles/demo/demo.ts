@@ -1,6 +1,7 @@
 import type { Bus } from '../../bus/bus.js';
 import { systemClock, type Clock } from '../../bus/clock.js';
-import { startCentral, type Central } from '../central/index.js';
+import { startCentral, type Central, type CentralEventKind } from '../central/index.js';
+import type { RoleEvent } from '../shared/events.js';
 import { startChargePoint, type ChargePoint } from '../cp/index.js';
 import { runSingle, startDriver, type Driver } from '../driver/index.js';
 import { between, pick, seededRandom } from './random.js';
@@ -19,6 +20,8 @@ export interface DemoOptions {
   /** Consumer group names start with this. Default `demo`. */
   groupPrefix?: string;
   seed?: number;
+  /** Central's events, from its start on (the demo's story is central's event log). */
+  onEvent?: (event: RoleEvent<CentralEventKind>) => void;
 }
 
 export interface Demo {
@@ -52,7 +55,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       sleeps.add(wake);
     });
 
-  const central = await startCentral({ bus, clock, groups: { main: `${prefix}-central-group`, state: `${prefix}-central-group-state` } });
+  const central = await startCentral({
+    bus,
+    clock,
+    groups: { main: `${prefix}-central-group`, state: `${prefix}-central-group-state-${Math.floor(random() * 1e9).toString(36)}` },
+    ...(options.onEvent && { onEvent: options.onEvent }),
+  });
   const cps: ChargePoint[] = [];
   for (let i = 1; i <= (options.cpCount ?? 12); i++) {
     const id = `CP${String(i).padStart(3, '0')}`;
