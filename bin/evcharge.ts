@@ -57,6 +57,30 @@ await yargs(hideBin(process.argv))
         .option('seconds', { type: 'number', describe: 'stop after this many seconds', requiresArg: true }),
     (argv) => runCommand('demo', argv),
   )
+  .command(
+    'sim',
+    'load simulator: N charge points and M drivers in one process',
+    (y) =>
+      common(y)
+        .option('cps', { type: 'number', default: 100, describe: 'charge points to simulate', requiresArg: true })
+        .option('drivers', { type: 'number', default: 20, describe: 'drivers that request, charge and stop in a loop', requiresArg: true })
+        .option('rate', { type: 'number', default: 1, describe: 'telemetry and heartbeats per CP per second (Hz)', requiresArg: true })
+        .option('duration', { type: 'number', default: 30, describe: 'seconds to run', requiresArg: true })
+        .option('embedded', { type: 'boolean', default: false, describe: 'run on the in-process bus instead of Kafka' })
+        .option('central', { type: 'boolean', default: false, describe: 'also run a central in this process' })
+        .option('supply-seconds', { type: 'number', default: 5, describe: 'mean length of a supply (each is 0.5-1.5 times this)', requiresArg: true })
+        .option('pause-seconds', { type: 'number', default: 0.2, describe: "a driver's pause between services", requiresArg: true })
+        .option('max-requests', { type: 'number', describe: 'stop starting services after this many requests in all', requiresArg: true })
+        .option('report-every', { type: 'number', default: 5, describe: 'seconds between progress reports (0: summary only)', requiresArg: true })
+        .option('id-prefix', { type: 'string', default: 'SIM', describe: 'ids are <prefix>CP00001, <prefix>D00001', requiresArg: true }),
+    (argv) => runCommand('sim', argv),
+  )
+  .command(
+    'doctor',
+    'check a deployment: brokers, topics, replication, consumer groups and lag',
+    (y) => common(y),
+    (argv) => runCommand('doctor', argv),
+  )
   .demandCommand(1, 'name a command')
   .strict()
   .version(packageVersion())

@@ -6,7 +6,7 @@
 //   npm test                  every test
 //   npm test -- config cli    only test files whose path contains one of these words
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -53,6 +53,24 @@ function testFiles(filters) {
 }
 
 const kafkaScript = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'scripts/kafka.mjs'), ...args], { stdio: 'inherit' });
+
+// One run at a time: two runs would share (and stop) one cluster under each other.
+const LOCK = path.join(ROOT, '.kafka', 'test-run.pid');
+mkdirSync(path.dirname(LOCK), { recursive: true });
+if (existsSync(LOCK)) {
+  const pid = Number(readFileSync(LOCK, 'utf8'));
+  let alive = false;
+  try {
+    process.kill(pid, 0);
+    alive = pid !== process.pid;
+  } catch {}
+  if (alive) {
+    console.error(`[test] another test run (pid ${pid}) is using the local Kafka; wait for it or stop it`);
+    process.exit(1);
+  }
+}
+writeFileSync(LOCK, String(process.pid));
+process.on('exit', () => rmSync(LOCK, { force: true }));
 
 let started = false;
 if (await kafkaAnswers()) {

@@ -6,8 +6,10 @@ import { runCentralHeadless } from './roles/central-command.js';
 import { runChargePointHeadless } from './roles/cp-command.js';
 import { runDriverHeadless } from './roles/driver-command.js';
 import { runDemoHeadless } from './roles/demo-command.js';
+import { runSim } from './roles/sim-command.js';
+import { runDoctor } from './roles/doctor-command.js';
 
-export type RoleName = 'central' | 'cp' | 'driver' | 'demo';
+export type RoleName = 'central' | 'cp' | 'driver' | 'demo' | 'sim' | 'doctor';
 
 export interface CommonArgs {
   config: string;
@@ -22,7 +24,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
     // The demo needs no config unless it runs over Kafka: load it only when asked for.
     let loaded: EvchargeConfig | undefined;
     const config = () => (loaded ??= loadConfig(argv.config, { brokersOverride: process.env.EVCHARGE_BROKERS }));
-    if (role !== 'demo') config();
+    if (role !== 'demo' && !(role === 'sim' && argv['embedded'])) config();
     const code = await dispatch(role, argv, config);
     // Pipes and files are written synchronously on Linux, so nothing printed is lost; exiting here
     // does not wait for stray handles (stdin, kafkajs timers) to let go.
@@ -37,11 +39,23 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
 }
 
 async function dispatch(role: RoleName, argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
-  // Without a terminal there is nothing to draw on: behave as --no-tui.
-  const headless = !argv.tui || !process.stdout.isTTY;
-  if (!headless) {
-    process.stderr.write(`evcharge ${role}: the terminal UI is not ready yet; run with --no-tui\n`);
-    return 1;
+  // Without a terminal there is nothing to draw on: behave as --no-tui. sim and doctor only print.
+  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor';
+  if (tui) {
+    // Ink draws only the last frame when CI is set, and reads CI once, when it is loaded: clear
+    // it first, then load the screens (headless runs never load React or Ink at all).
+    delete process.env['CI'];
+    const { runCentralTui, runChargePointTui, runDemoTui, runDriverTui } = await import('./tui-commands.js');
+    switch (role) {
+      case 'central':
+        return runCentralTui(config(), argv);
+      case 'cp':
+        return runChargePointTui(config(), argv);
+      case 'driver':
+        return runDriverTui(config(), argv);
+      case 'demo':
+        return runDemoTui(argv, config);
+    }
   }
   switch (role) {
     case 'central':
@@ -52,5 +66,9 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: () => Evcharge
       return runDriverHeadless(config(), argv);
     case 'demo':
       return runDemoHeadless(argv, config);
+    case 'sim':
+      return runSim(argv, config);
+    case 'doctor':
+      return runDoctor(config(), argv);
   }
 }

@@ -40,9 +40,12 @@ export async function waitForBrokers(
     }
     const admin = kafka.admin({ retry: { retries: 0 } });
     try {
+      // connect() already fetched metadata from a broker: the cluster answers. describeCluster
+      // is only for the counts, and kafkajs fails it when any partition of any topic (even
+      // another application's) has no leader, which must not stop evcharge from starting.
       await withTimeout(admin.connect(), Math.max(500, timeoutMs - (Date.now() - started)));
-      const cluster = await admin.describeCluster();
-      return { brokers: cluster.brokers.length, controller: cluster.controller };
+      const cluster = await admin.describeCluster().catch(() => null);
+      return { brokers: cluster?.brokers.length ?? 0, controller: cluster?.controller ?? null };
     } catch (e) {
       lastReason = shortReason(e);
       onWaiting?.(attempt, lastReason);

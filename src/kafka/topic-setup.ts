@@ -15,7 +15,7 @@ export interface TopicCheck {
  */
 export async function ensureTopics(admin: Admin, config: EvchargeConfig): Promise<TopicCheck[]> {
   const wanted = Object.values(config.topics);
-  const existing = new Set(await admin.listTopics());
+  const existing = await existingTopics(admin, wanted.map((t) => t.name));
   const missing = wanted.filter((t) => !existing.has(t.name));
   const created = new Set<string>();
   if (missing.length > 0) {
@@ -49,7 +49,7 @@ export function topicConfigEntries(t: TopicConfig): { name: string; value: strin
 
 /** Compares the topics on the cluster with the config; nothing is changed. */
 export async function verifyTopics(admin: Admin, wanted: TopicConfig[]): Promise<TopicCheck[]> {
-  const existing = new Set(await admin.listTopics());
+  const existing = await existingTopics(admin, wanted.map((t) => t.name));
   const present = wanted.filter((t) => existing.has(t.name));
   const metadata = present.length ? await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) }) : { topics: [] };
   const configs = present.length
@@ -79,4 +79,26 @@ export async function verifyTopics(admin: Admin, wanted: TopicConfig[]): Promise
     if (policy !== wantedPolicy) differences.push(`cleanup.policy ${policy ?? '?'} (config says ${wantedPolicy})`);
     return { topic: t.name, status: differences.length ? 'differs' : 'ok', differences };
   });
+}
+
+/**
+ * Which of `names` exist. kafkajs's listTopics asks for every topic of the cluster and fails when
+ * any partition anywhere has no leader (another application's RF 1 topic on a stopped broker);
+ * then ask topic by topic, which only our own topics' health can fail.
+ */
+async function existingTopics(admin: Admin, names: string[]): Promise<Set<string>> {
+  try {
+    return new Set(await admin.listTopics());
+  } catch {
+    const found = new Set<string>();
+    for (const name of names) {
+      try {
+        await admin.fetchTopicMetadata({ topics: [name] });
+        found.add(name);
+      } catch (e) {
+        if (!/does not host this topic-partition|UNKNOWN_TOPIC/i.test((e as Error).message)) throw e;
+      }
+    }
+    return found;
+  }
 }

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { EmbeddedBus } from '../../bus/embedded-bus.js';
+import type { Bus } from '../../bus/bus.js';
+import type { EvchargeConfig } from '../../config/schema.js';
+import { runSimulator, type SimReport } from '../../sim/simulator.js';
+import { connectRole, stateReaderGroup } from '../connect-role.js';
+import { eventPrinter } from '../event-printer.js';
+import { Shutdown } from '../shutdown.js';
+import { UsageError } from '../usage-error.js';
+import type { CommonArgs } from '../run-command.js';
+
+const num = (argv: CommonArgs, flag: string, fallback: number): number => {
+  const v = argv[flag];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`--${flag} must be a number`);
+  return v;
+};
+
+/**
+ * `evcharge sim`: N charge points and M drivers in this process, against the configured Kafka
+ * (or the embedded bus), each driver requesting, charging and stopping in a loop. Prints a report
+ * every few seconds and a summary; exit 0 when every CP registered and nothing failed, else 1.
+ */
+export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
+  const cps = num(argv, 'cps', 100);
+  const drivers = num(argv, 'drivers', 20);
+  const rate = num(argv, 'rate', 1);
+  const duration = num(argv, 'duration', 30);
+  const supplySeconds = num(argv, 'supply-seconds', 5);
+  const pause = num(argv, 'pause-seconds', 0.2);
+  const reportEvery = num(argv, 'report-every', 5);
+  const maxRequests = argv['max-requests'] === undefined ? undefined : num(argv, 'max-requests', 0);
+  if (!Number.isInteger(cps) || cps < 1 || cps > 100_000) throw new UsageError('--cps must be a whole number from 1 to 100000');
+  if (!Number.isInteger(drivers) || drivers < 0 || drivers > 100_000) throw new UsageError('--drivers must be a whole number from 0 to 100000');
+  if (!(rate > 0 && rate <= 100)) throw new UsageError('--rate must be more than 0 and at most 100 (Hz)');
+  if (!(duration > 0)) throw new UsageError('--duration must be more than 0 (seconds)');
+  if (!(supplySeconds > 0)) throw new UsageError('--supply-seconds must be more than 0');
+  if (!(pause >= 0)) throw new UsageError('--pause-seconds must not be negative');
+  const prefixArg = argv['id-prefix'];
+  const idPrefix = typeof prefixArg === 'string' ? prefixArg : 'SIM';
+  if (!/^[A-Za-z0-9_-]{0,40}$/.test(idPrefix)) throw new UsageError('--id-prefix may only contain letters, digits, "_" and "-" (at most 40)');
+
+  const print = eventPrinter(argv.json);
+  const embedded = Boolean(argv['embedded']);
+  // On the embedded bus nobody else can answer: central always runs here.
+  const withCentral = embedded || Boolean(argv['central']);
+  const shutdown = new Shutdown();
+  const tag = randomBytes(4).toString('hex');
+  let bus: Bus;
+  let groups: { shared: string; cp: (id: string) => string; driver: (id: string) => string; central: string; heartbeatTimeoutMs?: number };
+  if (embedded) {
+    bus = new EmbeddedBus();
+    groups = { shared: `sim-${tag}`, cp: (id) => `sim-cp-${id}-group`, driver: (id) => `sim-driver-${id}-group`, central: 'sim-central-group' };
+  } else {
+    const cfg = config();
+    bus = (await connectRole(cfg, { role: 'sim', id: tag }, print)).bus;
+    groups = {
+      shared: cfg.groups.cp.replace('{cp_id}', `sim-${tag}`),
+      cp: (id) => cfg.groups.cp.replace('{cp_id}', id),
+      driver: (id) => cfg.groups.driver.replace('{driver_id}', id),
+      central: cfg.groups.central,
+      heartbeatTimeoutMs: cfg.heartbeatTimeoutMs,
+    };
+  }
+  const show = (r: SimReport) =>
+    print({ at: Date.now(), kind: r.kind, text: describe(r), data: r as unknown as Record<string, unknown> });
+  print({
+    at: Date.now(),
+    kind: 'sim-start',
+    text: `simulating ${cps} charge points and ${drivers} drivers at ${rate} Hz for ${duration} s on ${embedded ? 'the embedded bus' : 'Kafka'}${withCentral ? ', with a central in this process' : ''}`,
+    data: { cps, drivers, rate, duration, embedded, central: withCentral, pid: process.pid },
+  });
+  let summary: SimReport;
+  try {
+    ({ summary } = await runSimulator({
+      bus,
+      cps,
+      drivers,
+      rateHz: rate,
+      durationMs: duration * 1000,
+      groups,
+      central: withCentral
+        ? { main: groups.central, state: stateReaderGroup(groups.central), ...(groups.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: groups.heartbeatTimeoutMs }) }
+        : undefined,
+      idPrefix,
+      supplyMs: [supplySeconds * 500, supplySeconds * 1500],
+      pauseMs: pause * 1000,
+      ...(maxRequests !== undefined && { maxRequests }),
+      reportEveryMs: reportEvery * 1000,
+      onReport: show,
+      signal: shutdown.signal,
+    }));
+  } finally {
+    await bus.close();
+    shutdown.dispose();
+  }
+  show(summary);
+  const e = summary.errors;
+  const clean =
+    summary.registered === cps &&
+    summary.suppliesFailed === 0 &&
+    summary.timeouts === 0 &&
+    e.malformed === 0 &&
+    e.handlerErrors === 0 &&
+    e.refusedRegistrations === 0;
+  return clean ? 0 : 1;
+}
+
+function ms(s: { p50: number | null; p99: number | null; count: number }): string {
+  return s.count === 0 ? '-' : `p50 ${s.p50} ms, p99 ${s.p99} ms (${s.count})`;
+}
+
+function describe(r: SimReport): string {
+  const head = r.kind === 'sim-summary' ? 'summary' : `${(r.elapsedMs / 1000).toFixed(0)} s`;
+  const e = r.errors;
+  const errors = e.malformed + e.publishErrors + e.handlerErrors + e.refusedRegistrations + r.timeouts + r.suppliesFailed;
+  return (
+    `${head}: ${r.registered}/${r.cps} CPs registered, ${r.supplying} supplying; ` +
+    `requests ${r.requests} (granted ${r.granted}, denied ${r.denied}, timeouts ${r.timeouts}); ` +
+    `supplies completed ${r.suppliesCompleted}, interrupted ${r.suppliesInterrupted}, failed ${r.suppliesFailed}; ` +
+    `messages sent ${r.messagesOut} (${r.outRate}/s), received ${r.messagesIn} (${r.inRate}/s); errors ${errors}; ` +
+    `auth ${ms(r.authRoundTripMs)}; supply start ${ms(r.supplyStartedMs)}; first telemetry ${ms(r.firstTelemetryMs)}` +
+    (e.failures.length > 0 && r.kind === 'sim-summary' ? `\n  ${e.failures.join('\n  ')}` : '')
+  );
+}

@@ -1,0 +1,73 @@
+// The full-screen paths: connect (plain lines on stderr until the screen opens), start the role,
+// hand it to its screen, and close everything once the screen has restored the terminal.
+import { groupFor } from '../config/load-config.js';
+import type { EvchargeConfig } from '../config/schema.js';
+import { startCentral } from '../roles/central/index.js';
+import { startChargePoint } from '../roles/cp/index.js';
+import { startDemo } from '../roles/demo/demo.js';
+import { runCentralScreen } from '../screens/central/run-central-screen.js';
+import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
+import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
+import type { DriverMode as ScreenDriverMode } from '../screens/driver/driver-role.js';
+import { connectRole, stateReaderGroup } from './connect-role.js';
+import { eventPrinter } from './event-printer.js';
+import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
+import { demoBus } from './roles/demo-command.js';
+import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
+import type { CommonArgs } from './run-command.js';
+
+const beforeScreen = eventPrinter(false, process.stderr);
+
+export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): Promise<number> {
+  const { bus } = await connectRole(config, { role: 'central' }, beforeScreen);
+  process.stderr.write('rebuilding central state from Kafka...\n');
+  const central = await startCentral({
+    bus,
+    groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+  });
+  await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge central' });
+  await central.close();
+  await bus.close();
+  return 0;
+}
+
+export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
+  const options = chargePointOptions(argv);
+  const { bus } = await connectRole(config, { role: 'cp', id: options.id }, beforeScreen);
+  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) } });
+  await runChargePointScreen(cp, { brokers: config.brokers, title: `evcharge cp ${options.id}` });
+  await cp.close();
+  await bus.close();
+  return (await Promise.race([cp.registered, Promise.resolve('registering')])) === 'refused' ? 1 : 0;
+}
+
+export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
+  const { id, mode } = driverMode(argv);
+  const { bus, driver } = await connectDriver(config, id, beforeScreen);
+  const screenMode = toScreenMode(mode);
+  const result = await runDriverScreen(driver, { brokers: config.brokers, title: `evcharge driver ${id}`, ...(screenMode && { mode: screenMode }) });
+  await driver.close();
+  await bus.close();
+  return mode.kind === 'interactive' ? 0 : result.exitCode;
+}
+
+export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
+  const bus = await demoBus(argv, config, beforeScreen);
+  const demo = await startDemo({ bus, ...(argv['kafka'] ? { groupPrefix: `demo-${process.pid}` } : {}) });
+  const brokers = argv['kafka'] ? config().brokers : ['embedded'];
+  await runCentralScreen(demo.central, { brokers, title: 'evcharge demo' });
+  await demo.close();
+  await bus.close();
+  return 0;
+}
+
+function toScreenMode(mode: DriverMode): ScreenDriverMode | undefined {
+  const stops = {
+    ...(mode.kind !== 'interactive' && mode.stopAtKwh !== undefined && { kwh: mode.stopAtKwh }),
+    ...(mode.kind !== 'interactive' && mode.stopAfterMs !== undefined && { seconds: mode.stopAfterMs / 1000 }),
+  };
+  if (mode.kind === 'single') return { kind: 'single', cpId: mode.cpId, ...stops };
+  if (mode.kind === 'file') return { kind: 'file', cpIds: mode.cpIds, pauseMs: mode.pauseMs, ...stops };
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import { Box } from 'ink';
+import { useMemo } from 'react';
+import { EventLog } from '../shared/event-log.js';
+import { ScreenFrame } from '../shared/screen-frame.js';
+import { useEventBuffer } from '../shared/use-event-buffer.js';
+import { useNotice } from '../shared/use-notice.js';
+import { useNow } from '../shared/use-now.js';
+import { useQuit } from '../shared/quit.js';
+import { useRates } from '../shared/use-rates.js';
+import { useRoleState } from '../shared/use-role-state.js';
+import { useTerminalSize } from '../shared/use-terminal-size.js';
+import { centralTone } from './central-events.js';
+import { CENTRAL_KEYS } from './central-keys.js';
+import { CENTRAL_MIN, centralLayout } from './central-layout.js';
+import type { CentralRole } from './central-role.js';
+import { CpDetail } from './cp-detail.js';
+import { CpGrid } from './cp-grid.js';
+import { filterCps } from './filter.js';
+import { gridShape } from './grid-layout.js';
+import { TotalsBar } from './totals-bar.js';
+import { useCentralKeys } from './use-central-keys.js';
+import { useCentralState } from './use-central-state.js';
+import { usePowerHistory } from './use-power-history.js';
+
+export interface CentralScreenProps {
+  central: CentralRole;
+  title?: string;
+}
+
+const CONFIRM_TEXT = {
+  'stop-all': 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels',
+  'resume-all': 'Resume ALL charge points? y to confirm, any other key cancels',
+};
+
+/** The central monitor: totals, a grid of CP tiles, the selected CP's detail, an event log. */
+export function CentralScreen({ central, title = 'evcharge central' }: CentralScreenProps) {
+  const snap = useRoleState(central.store);
+  const [ui, dispatch] = useCentralState();
+  const log = useEventBuffer(central.onEvent, centralTone);
+  const history = usePowerHistory(central.store);
+  const now = useNow(1000);
+  const rates = useRates(central.counters);
+  const size = useTerminalSize();
+  const { notice, setNotice, run } = useNotice();
+  const quit = useQuit();
+
+  const visible = useMemo(() => filterCps(snap.cps, ui.filter), [snap.cps, ui.filter]);
+  const ids = useMemo(() => visible.map((cp) => cp.id), [visible]);
+  const found = ui.selectedId === null ? -1 : ids.indexOf(ui.selectedId);
+  const selectedIndex = found >= 0 ? found : visible.length > 0 ? 0 : -1;
+  const selected = selectedIndex >= 0 ? (visible[selectedIndex] ?? null) : null;
+  const layout = centralLayout(size.columns, size.rows);
+  const shape = gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
+  const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
+
+  useCentralKeys({
+    central,
+    ui,
+    dispatch,
+    ids,
+    selectedIndex,
+    shape,
+    panels,
+    run,
+    cancelled: () => setNotice({ text: 'cancelled', tone: 'error' }),
+    quit,
+  });
+
+  const message = ui.confirm
+    ? { text: CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
+    : ui.editingFilter
+      ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, tone: 'prompt' as const }
+      : notice;
+
+  return (
+    <ScreenFrame
+      min={CENTRAL_MIN}
+      header={{ title, who: 'central', bus: snap.bus, rates }}
+      keys={CENTRAL_KEYS}
+      message={message}
+      helpOpen={ui.helpOpen}
+    >
+      {(body) => {
+        const grid = (
+          <CpGrid
+            cps={visible}
+            selectedIndex={selectedIndex}
+            width={layout.grid.width}
+            height={layout.grid.height}
+            emptyText={snap.cps.length === 0 ? 'no charge points registered yet' : `no charge point matches “${ui.filter}”`}
+          />
+        );
+        const detail = (
+          <CpDetail cp={selected} power={selected ? history.window(selected.id, now) : []} now={now} width={layout.detail.width} height={layout.detail.height} />
+        );
+        return (
+          <Box flexDirection="column" width={body.width} height={body.height}>
+            <TotalsBar
+              totals={snap.totals}
+              width={body.width}
+              phase={snap.phase}
+              filter={ui.filter}
+              editingFilter={ui.editingFilter}
+              shown={visible.length}
+              total={snap.cps.length}
+            />
+            <Box flexDirection={layout.side ? 'row' : 'column'} flexGrow={1} overflow="hidden">
+              {grid}
+              {detail}
+            </Box>
+            <EventLog lines={log.store} rows={layout.logRows} width={body.width} />
+          </Box>
+        );
+      }}
+    </ScreenFrame>
+  );
+}

@@ -1,0 +1,90 @@
+import type { Key } from 'ink';
+import type { Dispatch } from 'react';
+import type { IntentResult } from '../../roles/shared/role.js';
+import { isQuitKey, useKeys } from '../shared/use-keys.js';
+import type { CentralRole } from './central-role.js';
+import type { GridShape, Move } from './grid-layout.js';
+import type { CentralUiAction, CentralUiState } from './use-central-state.js';
+
+export interface CentralKeysArgs {
+  central: CentralRole;
+  ui: CentralUiState;
+  dispatch: Dispatch<CentralUiAction>;
+  /** Ids of the CPs shown (after the filter), in grid order. */
+  ids: readonly string[];
+  selectedIndex: number;
+  shape: GridShape;
+  /** False while the terminal is too small: only quitting works. */
+  panels: boolean;
+  run: (intent: () => Promise<IntentResult>) => void;
+  cancelled: () => void;
+  quit: () => void;
+}
+
+function moveOf(input: string, key: Key): Move | null {
+  if (key.leftArrow || input === 'h') return 'left';
+  if (key.rightArrow || input === 'l') return 'right';
+  if (key.upArrow || input === 'k') return 'up';
+  if (key.downArrow || input === 'j') return 'down';
+  if (key.pageUp) return 'page-up';
+  if (key.pageDown) return 'page-down';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  return null;
+}
+
+/** The monitor's keys: selection, s/r/S/R intents (S/R confirmed), `/` filter, `?` help, q. */
+export function useCentralKeys(a: CentralKeysArgs): void {
+  useKeys((input, key) => {
+    const { ui, dispatch } = a;
+    if (key.ctrl && input === 'c') return a.quit();
+    if (ui.helpOpen) {
+      if (input === 'q') return a.quit();
+      return dispatch({ type: 'help', open: false });
+    }
+    if (!a.panels) {
+      if (isQuitKey(input, key)) a.quit();
+      return;
+    }
+    if (ui.editingFilter) {
+      if (key.escape) return dispatch({ type: 'filter-clear' });
+      if (key.return) return dispatch({ type: 'filter-done' });
+      if (key.backspace || key.delete) return dispatch({ type: 'filter-backspace' });
+      if (input && !key.ctrl && !key.meta && input >= ' ') {
+        dispatch({ type: 'filter-type', text: input });
+      }
+      return;
+    }
+    if (ui.confirm) {
+      const what = ui.confirm;
+      dispatch({ type: 'confirm', what: null });
+      if (input === 'y' || input === 'Y' || key.return) {
+        a.run(() => (what === 'stop-all' ? a.central.stop('all') : a.central.resume('all')));
+      } else {
+        a.cancelled();
+      }
+      return;
+    }
+    if (input === 'q') return a.quit();
+    if (input === '?') return dispatch({ type: 'help', open: true });
+    if (input === '/') return dispatch({ type: 'filter-open' });
+    if (key.escape) return dispatch({ type: 'filter-clear' });
+    const move = moveOf(input, key);
+    if (move) {
+      return dispatch({ type: 'move', move, ids: a.ids, shape: a.shape });
+    }
+    const selected = a.selectedIndex >= 0 ? a.ids[a.selectedIndex] : undefined;
+    switch (input) {
+      case 's':
+        if (selected) a.run(() => a.central.stop(selected));
+        return;
+      case 'r':
+        if (selected) a.run(() => a.central.resume(selected));
+        return;
+      case 'S':
+        return dispatch({ type: 'confirm', what: 'stop-all' });
+      case 'R':
+        return dispatch({ type: 'confirm', what: 'resume-all' });
+    }
+  });
+}

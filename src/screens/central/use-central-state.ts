@@ -1,0 +1,64 @@
+import { useReducer } from 'react';
+import { moveIndex, type GridShape, type Move } from './grid-layout.js';
+
+export type Confirm = 'stop-all' | 'resume-all';
+
+/** The monitor's own UI state; the CPs themselves live in central's store. */
+export interface CentralUiState {
+  selectedId: string | null;
+  filter: string;
+  /** The `/` prompt is open and typing edits the filter. */
+  editingFilter: boolean;
+  confirm: Confirm | null;
+  helpOpen: boolean;
+}
+
+export type CentralUiAction =
+  | { type: 'select'; id: string | null }
+  /** Moves from the current selection in the grid of `ids` (the first one when none is shown). */
+  | { type: 'move'; move: Move; ids: readonly string[]; shape: GridShape }
+  | { type: 'help'; open: boolean }
+  | { type: 'filter-open' }
+  | { type: 'filter-type'; text: string }
+  | { type: 'filter-backspace' }
+  | { type: 'filter-done' }
+  | { type: 'filter-clear' }
+  | { type: 'confirm'; what: Confirm | null };
+
+export const initialCentralUi: CentralUiState = {
+  selectedId: null,
+  filter: '',
+  editingFilter: false,
+  confirm: null,
+  helpOpen: false,
+};
+
+export function centralUiReducer(state: CentralUiState, action: CentralUiAction): CentralUiState {
+  switch (action.type) {
+    case 'select':
+      return state.selectedId === action.id ? state : { ...state, selectedId: action.id };
+    case 'move': {
+      const from = state.selectedId === null ? 0 : Math.max(0, action.ids.indexOf(state.selectedId));
+      const next = moveIndex(from, action.ids.length, action.shape, action.move);
+      return next < 0 ? state : centralUiReducer(state, { type: 'select', id: action.ids[next] ?? null });
+    }
+    case 'help':
+      return { ...state, helpOpen: action.open };
+    case 'filter-open':
+      return { ...state, editingFilter: true, confirm: null };
+    case 'filter-type':
+      return { ...state, filter: state.filter + action.text };
+    case 'filter-backspace':
+      return { ...state, filter: state.filter.slice(0, -1) };
+    case 'filter-done':
+      return { ...state, editingFilter: false };
+    case 'filter-clear':
+      return { ...state, filter: '', editingFilter: false };
+    case 'confirm':
+      return { ...state, confirm: action.what };
+  }
+}
+
+export function useCentralState() {
+  return useReducer(centralUiReducer, initialCentralUi);
+}

@@ -1,0 +1,52 @@
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { BusStatus } from '../../bus/bus.js';
+import type { Rates } from './use-rates.js';
+import { useColor } from './screen-context.js';
+
+export interface HeaderProps {
+  title: string;
+  /** Who this is: `central`, `cp CP001`, `driver DRIVER001`. */
+  who: string;
+  bus: BusStatus;
+  rates: Rates;
+  width: number;
+}
+
+function busLabel(bus: BusStatus): string {
+  const where = bus.brokers.join(',') || '?';
+  switch (bus.state) {
+    case 'connecting':
+      return `connecting ${where}`;
+    case 'connected':
+      return where === 'embedded' ? 'embedded bus' : `connected ${where}`;
+    case 'retrying':
+      return `retrying ${where}${bus.detail ? `: ${bus.detail}` : ''}`;
+    case 'closed':
+      return 'bus closed';
+  }
+}
+
+/** One line: title and who, the bus connection (spinner while connecting or retrying), message rates. */
+export function Header({ title, who, bus, rates, width }: HeaderProps) {
+  const color = useColor();
+  const busy = bus.state === 'connecting' || bus.state === 'retrying';
+  const busColor = bus.state === 'connected' ? 'green' : bus.state === 'closed' ? 'gray' : 'yellow';
+  const rate = `in ${rates.inPerSec.toFixed(1)}/s out ${rates.outPerSec.toFixed(1)}/s` + (rates.malformed ? ` bad ${rates.malformed}` : '');
+  return (
+    <Box width={width} height={1} flexShrink={0} justifyContent="space-between" overflow="hidden">
+      <Box flexShrink={0}>
+        <Text bold color={color('cyan')}>{title}</Text>
+        <Text> · {who}</Text>
+      </Box>
+      <Box flexShrink={1} marginX={1} overflow="hidden">
+        <Text color={color(busColor)} wrap="truncate-end">
+          {busy ? <Spinner type="dots" /> : bus.state === 'connected' ? '●' : '○'} {busLabel(bus)}
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text>{rate}</Text>
+      </Box>
+    </Box>
+  );
+}

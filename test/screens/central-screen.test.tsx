@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CentralScreen } from '../../src/screens/central/central-screen.js';
+import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
+import { spy, startNetwork, type Network } from './net.js';
+
+describe('central monitor (real roles, embedded bus, fake clock)', () => {
+  let net: Network;
+  before(async () => {
+    net = await startNetwork();
+  });
+  after(() => net.close());
+
+  const open = (columns = 100, rows = 30) => {
+    const s = spy(net.central, ['stop', 'resume']);
+    const r = renderScreen(<CentralScreen central={s.role} />, { clock: net.clock, columns, rows });
+    return { r, calls: s.calls, frame: () => stripAnsi(r.frame()) };
+  };
+
+  it('shows a tile per CP with state word, price and location, totals and key hints', async () => {
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /CP003/));
+    const f = frame();
+    assert.match(f, /evcharge central · central/);
+    assert.match(f, /embedded bus/);
+    for (const id of ['CP001', 'CP002', 'CP003']) assert.match(f, new RegExp(id));
+    assert.match(f, /Madrid Centro/);
+    assert.match(f, /0\.42 €\/kWh/);
+    assert.match(f, /● AVAILABLE/);
+    assert.match(f, /● available 3/);
+    assert.match(f, /supplies in progress 0/);
+    assert.match(f, /s stop {2}r resume {2}S stop all {2}R resume all {2}\/ filter {2}\? help {2}q quit/);
+    r.unmount();
+  });
+
+  it('moves the selection with arrows and hjkl; the detail panel follows', async () => {
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /▸CP001/));
+    await r.press(KEYS.right);
+    await waitFor(() => assert.match(frame(), /▸CP002/));
+    assert.match(frame(), /CP002 Bilbao Puerto/);
+    await r.press('l');
+    await waitFor(() => assert.match(frame(), /▸CP003/));
+    await r.press('h', 'h');
+    await waitFor(() => assert.match(frame(), /▸CP001/));
+    r.unmount();
+  });
+
+  it('s stops the selected CP and r resumes it', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /▸CP001/));
+    await r.press(KEYS.right, 's');
+    await waitFor(() => assert.deepEqual(calls, ['stop("CP002")']));
+    await waitFor(() => assert.match(frame(), /⊘ OUT OF SERVICE/));
+    assert.match(frame(), /CP002 stopped/);
+    await r.press('r');
+    await waitFor(() => assert.deepEqual(calls, ['stop("CP002")', 'resume("CP002")']));
+    await waitFor(() => assert.match(frame(), /● available 3/));
+    r.unmount();
+  });
+
+  it('S and R ask for a confirmation before acting on every CP', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /CP003/));
+    await r.press('S');
+    await waitFor(() => assert.match(frame(), /Stop ALL charge points/));
+    await r.press('n');
+    await waitFor(() => assert.match(frame(), /cancelled/));
+    assert.deepEqual(calls, []);
+    await r.press('S', 'y');
+    await waitFor(() => assert.deepEqual(calls, ['stop("all")']));
+    await waitFor(() => assert.match(frame(), /out of service 3/));
+    await r.press('R');
+    await waitFor(() => assert.match(frame(), /Resume ALL charge points/));
+    await r.press(KEYS.enter);
+    await waitFor(() => assert.deepEqual(calls, ['stop("all")', 'resume("all")']));
+    await waitFor(() => assert.match(frame(), /available 3/));
+    r.unmount();
+  });
+
+  it('/ filters by id, location or state; Esc clears', async () => {
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /CP003/));
+    await r.press('/', 'b', 'i', 'l');
+    await waitFor(() => assert.match(frame(), /filter “bil▏” 1\/3/));
+    assert.doesNotMatch(frame(), /CP001/);
+    assert.match(frame(), /CP002/);
+    await r.press(KEYS.enter);
+    await waitFor(() => assert.match(frame(), /filter “bil” 1\/3/));
+    await r.press(KEYS.escape);
+    await waitFor(() => assert.match(frame(), /CP001/));
+    await r.press('/', ...'charging');
+    await waitFor(() => assert.match(frame(), /no charge point matches “charging”/));
+    await r.press(KEYS.escape);
+    r.unmount();
+  });
+
+  it('? shows the help overlay listing every key; any key closes it', async () => {
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /CP003/));
+    await r.press('?');
+    await waitFor(() => assert.match(frame(), /Help — evcharge central/));
+    const f = frame();
+    for (const text of ['stop the selected charge point', 'resume the selected', 'stop every charge point', 'resume every charge point', 'filter by id, location or state', 'PgUp/PgDn', 'quit']) {
+      assert.ok(f.includes(text), `help lists ${text}`);
+    }
+    assert.doesNotMatch(f, /Madrid Centro/);
+    await r.press('x');
+    await waitFor(() => assert.match(frame(), /Madrid Centro/));
+    r.unmount();
+  });
+
+  it('shows a charging CP with kW, driver and €, the detail gauges, sparkline and the event log', async () => {
+    const { r, frame } = open(110, 34);
+    await waitFor(() => assert.match(frame(), /CP003/));
+    const answer = net.driver.request('CP001');
+    await advance(net, 200, 50);
+    assert.equal((await answer).granted, true);
+    await advance(net, 5000);
+    await waitFor(() => assert.match(frame(), /↯ CHARGING \d+\.\d kW/));
+    const f = frame();
+    assert.match(f, /DRIVER001 \d+\.\d\d €/);
+    assert.match(f, /charging 1/);
+    assert.match(f, /supplies in progress 1/);
+    assert.match(f, /power \[█+░*\] 22\.0 kW/);
+    assert.match(f, /energy \d\.\d{3} kWh · \d\.\d\d €/);
+    assert.match(f, /elapsed 00:0[4-6]/);
+    assert.match(f, /last 60 s \(peak 22\.0 kW\)/);
+    assert.match(f, /·+[▁▂▃▄▅▆▇█]*█+ │/);
+    assert.match(f, /── events/);
+    assert.match(f, /\d\d:\d\d:\d\d \+ DRIVER001 granted at CP001/);
+    await net.driver.stopSupply();
+    await advance(net, 1000);
+    await waitFor(() => assert.match(frame(), /supplies in progress 0 · completed 1 sessions/));
+    r.unmount();
+  });
+
+  it('q quits', async () => {
+    const { r } = open();
+    await r.press('q');
+    await r.exited;
+    r.unmount();
+  });
+
+  it('below the minimum size shows "terminal too small" and reflows when it grows', async () => {
+    const { r, frame } = open(50, 15);
+    await waitFor(() => assert.match(frame(), /terminal too small \(need 60×22\)/));
+    assert.doesNotMatch(frame(), /CP001/);
+    r.resize(70, 24);
+    await waitFor(() => assert.match(frame(), /CP001/));
+    // 70 columns: two tiles per row and the detail under the grid
+    assert.match(frame(), /CP001.*CP002/);
+    assert.doesNotMatch(frame(), /CP001.*CP002.*CP003/);
+    r.resize(140, 40);
+    await waitFor(() => assert.match(frame(), /CP001.*CP002.*CP003/));
+    r.unmount();
+  });
+});

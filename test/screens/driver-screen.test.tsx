@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startDriver } from '../../src/roles/driver/index.js';
+import { DriverRun } from '../../src/screens/driver/driver-run.js';
+import { DriverScreen } from '../../src/screens/driver/driver-screen.js';
+import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
+import { spy, startNetwork, type Network } from './net.js';
+
+describe('driver session (real roles, embedded bus, fake clock)', () => {
+  let net: Network;
+  before(async () => {
+    net = await startNetwork();
+  });
+  after(() => net.close());
+
+  const open = (columns = 110, rows = 32, run?: DriverRun) => {
+    const s = spy(net.driver, ['request', 'stopSupply']);
+    const r = renderScreen(<DriverScreen driver={s.role} run={run} />, { clock: net.clock, columns, rows });
+    return { r, calls: s.calls, frame: () => stripAnsi(r.frame()) };
+  };
+
+  it('lists the CPs with state and price; the unavailable ones are greyed with why', async () => {
+    await net.central.stop('CP002');
+    await advance(net, 500);
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /CP002 +Bilbao Puerto +0\.42 €\/kWh +⊘ OUT OF SERVICE — stopped/));
+    const f = frame();
+    assert.match(f, /evcharge driver · driver DRIVER001/);
+    assert.match(f, /charge points \(2 of 3 available\)/);
+    assert.match(f, /▸ CP001 +Madrid Centro +0\.35 €\/kWh +● AVAILABLE/);
+    assert.match(f, / {2}CP003 +Sevilla Sur +0\.30 €\/kWh +● AVAILABLE/);
+    assert.match(f, /choose an available charge point and press Enter/);
+    assert.match(f, /no ticket yet/);
+    assert.match(f, /↑↓\/jk choose {2}Enter request {2}x stop {2}\? help {2}q quit/);
+    // the cursor skips the out-of-service CP
+    await r.press(KEYS.down);
+    await waitFor(() => assert.match(frame(), /▸ CP003/));
+    await r.press('k');
+    await waitFor(() => assert.match(frame(), /▸ CP001/));
+    r.unmount();
+    await net.central.resume('CP002');
+    await advance(net, 500);
+  });
+
+  it('Enter requests the highlighted CP; the supply shows power, kWh, € and elapsed; x stops; the receipt follows', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /▸ CP001/));
+    await r.press(KEYS.down);
+    await waitFor(() => assert.match(frame(), /▸ CP002/));
+    await r.press(KEYS.enter);
+    await waitFor(() => assert.deepEqual(calls, ['request("CP002")']));
+    await advance(net, 4000);
+    await waitFor(() => assert.match(frame(), /power \[█+░*\] \d+\.\d kW \/ 50\.0 kW/));
+    let f = frame();
+    assert.match(f, /↯ charging at CP002 · 0\.42 €\/kWh/);
+    assert.match(f, /energy \d\.\d{3} kWh · so far \d\.\d\d € · elapsed 00:0\d/);
+    assert.match(f, /x stops the supply/);
+    await r.press('x');
+    await waitFor(() => assert.deepEqual(calls, ['request("CP002")', 'stopSupply()']));
+    await advance(net, 1000);
+    await waitFor(() => assert.match(frame(), /RECEIPT · CP002 · DRIVER001/));
+    f = frame();
+    assert.match(f, /energy +\d\.\d{3} kWh/);
+    assert.match(f, /price +0\.42 €\/kWh/);
+    assert.match(f, /TOTAL +\d\.\d\d €/);
+    assert.match(f, /stopped by the driver/);
+    assert.match(f, /tickets this run \(1, \d\.\d\d €\)/);
+    assert.match(f, /\d\d:\d\d:\d\d CP002 \d\.\d{3} kWh \d\.\d\d € driver-stop/);
+    r.unmount();
+  });
+
+  it('a denial shows its reason', async () => {
+    const { r, frame } = open();
+    await waitFor(() => assert.match(frame(), /CP003/));
+    // Another driver takes CP003; ours asks for it anyway (as if the menu were out of date).
+    const other = await startDriver({ bus: net.bus, clock: net.clock, groups: { main: 'driver-D2-group', state: 'driver-D2-state' }, id: 'DRIVER002' });
+    const granted = other.request('CP003');
+    await advance(net, 300, 50);
+    assert.equal((await granted).granted, true);
+    const denied = net.driver.request('CP003');
+    await advance(net, 300, 50);
+    assert.equal((await denied).granted, false);
+    await waitFor(() => assert.match(frame(), /✖ denied at CP003/));
+    assert.match(frame(), /charge point is busy with another supply \(cp-busy\)/);
+    assert.match(frame(), /CP003 +Sevilla Sur +0\.30 €\/kWh +↯ CHARGING — in use/);
+    await other.stopSupply();
+    await advance(net, 1000);
+    await other.close();
+    r.unmount();
+  });
+
+  it('file mode shows the queue and its progress, and stays open at the end', async () => {
+    const run = DriverRun.start(net.driver, { kind: 'file', cpIds: ['CP001', 'CP003'], pauseMs: 1000, seconds: 2 }, net.clock);
+    const { r, frame } = open(110, 32, run);
+    await waitFor(() => assert.match(frame(), /services file \(0\/2 done\)/));
+    assert.doesNotMatch(frame(), /Enter request/);
+    await advance(net, 1000);
+    await waitFor(() => assert.match(frame(), /in progress +CP001/));
+    assert.match(frame(), /· waiting +CP003/);
+    for (let i = 0; i < 20 && run.active; i++) await advance(net, 500);
+    await run.done;
+    await waitFor(() => assert.match(frame(), /done: 2 of 2 services completed · q quits/));
+    assert.match(frame(), /✓ completed +CP001 CP001 completed: \d\.\d{3} kWh/);
+    assert.match(frame(), /✓ completed +CP003/);
+    await r.press('q');
+    await r.exited;
+    r.unmount();
+  });
+
+  it('q during a single run stops the supply, waits for the ticket, then quits', async () => {
+    const run = DriverRun.start(net.driver, { kind: 'single', cpId: 'CP001' }, net.clock);
+    const { r, frame } = open(110, 32, run);
+    await advance(net, 3000);
+    await waitFor(() => assert.match(frame(), /charging at CP001/));
+    await r.press('q');
+    await waitFor(() => assert.match(frame(), /quitting once the ticket arrives/));
+    let exited = false;
+    void r.exited.then(() => (exited = true));
+    assert.equal(exited, false);
+    await advance(net, 1000);
+    await r.exited;
+    const outcome = await run.done;
+    assert.equal(outcome?.kind, 'single');
+    assert.equal(outcome?.kind === 'single' && outcome.result.status, 'completed');
+    r.unmount();
+  });
+
+  it('too small below 60×20', async () => {
+    const { r, frame } = open(59, 20);
+    await waitFor(() => assert.match(frame(), /terminal too small \(need 60×20\)/));
+    r.resize(60, 20);
+    await waitFor(() => assert.match(frame(), /charge points/));
+    r.unmount();
+  });
+});
