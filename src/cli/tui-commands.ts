@@ -26,7 +26,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
     groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
   });
-  await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge central' });
+  await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' });
   await central.close();
   await bus.close();
   return 0;
@@ -36,7 +36,7 @@ export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs
   const options = chargePointOptions(argv);
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, beforeScreen);
   const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) } });
-  await runChargePointScreen(cp, { brokers: config.brokers, title: `evcharge cp ${options.id}` });
+  await runChargePointScreen(cp, { brokers: config.brokers, title: 'evcharge' });
   await cp.close();
   await bus.close();
   return (await Promise.race([cp.registered, Promise.resolve('registering')])) === 'refused' ? 1 : 0;
@@ -46,7 +46,7 @@ export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Pr
   const { id, mode } = driverMode(argv);
   const { bus, driver } = await connectDriver(config, id, beforeScreen);
   const screenMode = toScreenMode(mode);
-  const result = await runDriverScreen(driver, { brokers: config.brokers, title: `evcharge driver ${id}`, ...(screenMode && { mode: screenMode }) });
+  const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(screenMode && { mode: screenMode }) });
   await driver.close();
   await bus.close();
   return mode.kind === 'interactive' ? 0 : result.exitCode;

@@ -41,10 +41,11 @@ export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
   return { id, mode: { kind: 'interactive' } };
 }
 
-export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void) {
+/** `print` gets the connection's events; `onEvent`, when given, the driver's own (headless only). */
+export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void, onEvent?: (e: RoleEvent) => void) {
   const conn = await connectRole(config, { role: 'driver', id }, print);
   const main = groupFor(config, 'driver', id);
-  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, onEvent: print });
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, ...(onEvent && { onEvent }) });
   return { bus: conn.bus, driver };
 }
 
@@ -53,7 +54,7 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   const { id, mode } = driverMode(argv);
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
-  const { bus, driver } = await connectDriver(config, id, print);
+  const { bus, driver } = await connectDriver(config, id, print, print);
   let code: number;
   if (mode.kind === 'single') {
     const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: print });
