@@ -8,6 +8,12 @@
 const PRICE_SCALE = 1_000_000n;
 
 /** kWh rounded to 3 decimals (whole Wh), half-up. */
+/** Local calendar day of `ms`, YYYY-MM-DD: "today" as the operator at this central sees it. */
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 export function roundKwh(kwh: number): number {
   return Number(toWh(kwh)) / 1000;
 }

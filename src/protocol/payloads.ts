@@ -97,5 +97,7 @@ export const CpRecordSchema = z.object({
     .array(z.object({ requestId: Uuid, sessionId: Uuid, driverId: Id }))
     .max(20),
   totals: z.object({ sessions: z.number().int().nonnegative(), kwh: Kwh, eur: Eur }),
+  /** The same, for the local day `day` (YYYY-MM-DD) of the last ended session. */
+  today: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), sessions: z.number().int().nonnegative(), kwh: Kwh, eur: Eur }).optional(),
 });
 export type CpRecord = z.infer<typeof CpRecordSchema>;

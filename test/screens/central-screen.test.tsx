@@ -131,7 +131,10 @@ describe('central monitor (real roles, embedded bus, fake clock)', () => {
     assert.match(f, /\d\d:\d\d:\d\d \+ DRIVER001 granted at CP001/);
     await net.driver.stopSupply();
     await advance(net, 1000);
-    await waitFor(() => assert.match(frame(), /supplies in progress 0 · completed 1 sessions/));
+    await waitFor(() => assert.match(frame(), /supplies in progress 0 · today 1 sessions · (\d\.\d{3}) kWh · (\d+\.\d\d) € · all time 1/));
+    // Today's figures equal the one ticket's (the fake clock starts on one local day).
+    const [, kwh] = /today 1 sessions · (\d\.\d{3}) kWh/.exec(frame())!;
+    assert.ok(Number(kwh) > 0);
     r.unmount();
   });
 

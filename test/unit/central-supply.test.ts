@@ -215,3 +215,20 @@ test('close stops central\'s timers', async () => {
   assert.equal(net.clock.pendingTimers(), 0);
   assert.equal(central.store.getSnapshot().phase, 'closed');
 });
+
+test("today's totals count the sessions that ended on central's local day, and start again the next day", async () => {
+  const net = testNet();
+  const { central, cp, sessionId } = await charging(net);
+  await cp.ended(sessionId, 1, 2.5, 'unplugged');
+  await flush(net);
+  const totals = central.store.getSnapshot().totals;
+  assert.deepEqual(totals.today, { sessions: 1, kwh: 2.5, eur: 1.0 });
+  assert.equal(totals.sessions, 1);
+
+  // A day later the day's figures are zero; the all-time ones stay.
+  await run(net, 24 * 60 * 60 * 1000, 60_000);
+  const next = central.store.getSnapshot().totals;
+  assert.deepEqual(next.today, { sessions: 0, kwh: 0, eur: 0 });
+  assert.equal(next.sessions, 1);
+  assert.equal(next.kwh, 2.5);
+});

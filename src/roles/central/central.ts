@@ -1,6 +1,6 @@
 import type { IncomingRecord, Subscription } from '../../bus/bus.js';
 import { systemClock } from '../../bus/clock.js';
-import { CP_STATES, type CpState, type Message } from '../../protocol/index.js';
+import { CP_STATES, localDay, type CpState, type Message } from '../../protocol/index.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
 import { newCounters } from '../shared/counters.js';
 import { EventFeed } from '../shared/events.js';
@@ -14,7 +14,7 @@ import { checkLiveness, onFault, onHeartbeat, onRecover, onRegister } from './cp
 import { CpTable } from './cp-table.js';
 import { resumeCps, stopCps } from './operator.js';
 import { rebuildFromCpState } from './rebuild.js';
-import { onSupplyEnded, onSupplyStarted, onTelemetry } from './supply.js';
+import { onSupplyEnded, onSupplyStarted, onTelemetry, sendProgress } from './supply.js';
 import type { CentralEventKind, CentralOptions, CentralSnapshot, CentralTotals } from './types.js';
 
 export interface Central extends Role<CentralSnapshot, CentralEventKind> {
@@ -82,7 +82,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   const store = new SnapshotStore<CentralSnapshot>(() => ({
     phase,
     cps: table.views(),
-    totals: totalsOf(table.views()),
+    totals: totalsOf(table.views(), localDay(clock.now())),
     bus: bus.status(),
   }));
   const unwatch = watchBus(bus, (status) => {
@@ -92,6 +92,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
 
   /** After any change: publish the changed CPs' state, update the store, flush in order. */
   const commit = (): Promise<void> => {
+    if (ctx.pendingProgress.size > 0) sendProgress(ctx);
     if (table.hasChanges()) {
       for (const cp of table.takeChanged()) out.add('cp.state', cp);
       store.changed();
@@ -138,8 +139,14 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     handle,
   );
   await subscription.ready;
+  let day = localDay(clock.now());
   const livenessTimer = clock.setInterval(() => {
     checkLiveness(ctx);
+    // "Today" in the totals changes at midnight even when nothing else does.
+    if (localDay(clock.now()) !== day) {
+      day = localDay(clock.now());
+      store.changed();
+    }
     void commit();
   }, Math.max(100, Math.min(500, Math.floor(ctx.heartbeatTimeoutMs / 4))));
   phase = 'serving';
@@ -173,7 +180,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   };
 }
 
-function totalsOf(cps: CentralSnapshot['cps']): CentralTotals {
+function totalsOf(cps: CentralSnapshot['cps'], day: string): CentralTotals {
+  const today = { sessions: 0, kwh: 0, eur: 0 };
   const byState = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
   let openSupplies = 0;
   let sessions = 0;
@@ -185,6 +193,18 @@ function totalsOf(cps: CentralSnapshot['cps']): CentralTotals {
     sessions += cp.totals.sessions;
     kwh += cp.totals.kwh;
     eur += cp.totals.eur;
+    if (cp.today?.day === day) {
+      today.sessions += cp.today.sessions;
+      today.kwh += cp.today.kwh;
+      today.eur += cp.today.eur;
+    }
   }
-  return { byState, openSupplies, sessions, kwh: Math.round(kwh * 1000) / 1000, eur: Math.round(eur * 100) / 100 };
+  return {
+    byState,
+    openSupplies,
+    sessions,
+    kwh: Math.round(kwh * 1000) / 1000,
+    eur: Math.round(eur * 100) / 100,
+    today: { sessions: today.sessions, kwh: Math.round(today.kwh * 1000) / 1000, eur: Math.round(today.eur * 100) / 100 },
+  };
 }

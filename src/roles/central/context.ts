@@ -23,6 +23,11 @@ export interface CentralContext {
   rebuiltAt: Map<string, number>;
   /** Last time central re-sent a corrective command to a CP (throttles heartbeat reconciling). */
   lastCorrection: Map<string, number>;
+  /**
+   * The latest `driver.progress` of each supply, by session id, sent once per applied batch (see
+   * central.ts commit): a backlog of readings relays only the newest one per supply.
+   */
+  pendingProgress: Map<string, PayloadOf<'driver.progress'>>;
   telemetryGaps: number;
 }
 
@@ -32,6 +37,7 @@ export function newContextMaps() {
     stopAnswers: new BoundedMap<string, PayloadOf<'auth.stop-result'>>(5_000),
     rebuiltAt: new Map<string, number>(),
     lastCorrection: new Map<string, number>(),
+    pendingProgress: new Map<string, PayloadOf<'driver.progress'>>(),
   };
 }
 

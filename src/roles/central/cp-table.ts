@@ -21,6 +21,8 @@ export class CpTable {
   private readonly changed = new Set<string>();
   private readonly viewCache = new Map<string, CpView>();
   private sorted: CpView[] | null = null;
+  /** Ids in order; they change only when a CP is added, not on every touch. */
+  private sortedIds: string[] | null = null;
 
   get(id: string): CpRecord | undefined {
     return this.records.get(id);
@@ -38,6 +40,7 @@ export class CpTable {
   put(record: CpRecord): void {
     const previous = this.records.get(record.id);
     if (previous?.supply) this.driverToCp.delete(previous.supply.driverId);
+    if (!previous) this.sortedIds = null;
     this.records.set(record.id, record);
     if (record.supply) this.driverToCp.set(record.supply.driverId, record.id);
     this.touch(record);
@@ -86,8 +89,8 @@ export class CpTable {
 
   views(): CpView[] {
     if (this.sorted) return this.sorted;
-    const ids = [...this.records.keys()].sort();
-    this.sorted = ids.map((id) => {
+    this.sortedIds ??= [...this.records.keys()].sort();
+    this.sorted = this.sortedIds.map((id) => {
       let view = this.viewCache.get(id);
       if (!view) {
         view = freezeRecord(this.records.get(id)!);
@@ -105,5 +108,6 @@ function freezeRecord(cp: CpRecord): CpView {
     supply: cp.supply ? Object.freeze({ ...cp.supply }) : null,
     recentSessions: Object.freeze(cp.recentSessions.map((s) => Object.freeze({ ...s }))) as CpRecord['recentSessions'],
     totals: Object.freeze({ ...cp.totals }),
+    ...(cp.today && { today: Object.freeze({ ...cp.today }) }),
   });
 }

@@ -1,5 +1,6 @@
 import {
   chargeTicket,
+  localDay,
   TICKET_REASON_TEXT,
   type CpEndReason,
   type CpRecord,
@@ -36,6 +37,7 @@ export function endSupply(ctx: CentralContext, cp: CpRecord, reason: TicketReaso
     totalEur: charge.totalEur,
     reason,
   };
+  sendProgress(ctx, supply.sessionId); // the last reading goes before the ticket
   ctx.out.add('driver.ticket', { driverId: ticket.driverId, ticket });
   cp.recentSessions = [
     ...cp.recentSessions.slice(-(RECENT_SESSIONS - 1)),
@@ -46,6 +48,14 @@ export function endSupply(ctx: CentralContext, cp: CpRecord, reason: TicketReaso
     kwh: Math.round((cp.totals.kwh + ticket.kwh) * 1000) / 1000,
     eur: Math.round((cp.totals.eur + ticket.totalEur) * 100) / 100,
   };
+  const day = localDay(ticket.endedAt);
+  const today = cp.today?.day === day ? cp.today : { day, sessions: 0, kwh: 0, eur: 0 };
+  cp.today = {
+    day,
+    sessions: today.sessions + 1,
+    kwh: Math.round((today.kwh + ticket.kwh) * 1000) / 1000,
+    eur: Math.round((today.eur + ticket.totalEur) * 100) / 100,
+  };
   ctx.table.closeSupply(cp);
   ctx.rebuiltAt.delete(cp.id);
   ctx.events.emit(
@@ -55,6 +65,18 @@ export function endSupply(ctx: CentralContext, cp: CpRecord, reason: TicketReaso
     { ...ticket },
   );
   return ticket;
+}
+
+/** Queues the pending `driver.progress` of one session (or of every session) for publishing. */
+export function sendProgress(ctx: CentralContext, sessionId?: string): void {
+  if (sessionId !== undefined) {
+    const p = ctx.pendingProgress.get(sessionId);
+    if (p) ctx.out.add('driver.progress', p);
+    ctx.pendingProgress.delete(sessionId);
+    return;
+  }
+  for (const p of ctx.pendingProgress.values()) ctx.out.add('driver.progress', p);
+  ctx.pendingProgress.clear();
 }
 
 /** Asks the CP to stop its supply; the ticket follows when the CP reports the final energy. */
@@ -136,7 +158,7 @@ export function onTelemetry(ctx: CentralContext, msg: MessageOf<'supply.telemetr
   supply.kwh = Math.max(supply.kwh, p.kwh);
   supply.eur = chargeTicket(supply.kwh, supply.pricePerKwh).totalEur;
   ctx.table.touch(cp);
-  ctx.out.add('driver.progress', {
+  ctx.pendingProgress.set(supply.sessionId, {
     driverId: supply.driverId,
     sessionId: supply.sessionId,
     cpId: cp.id,

@@ -34,6 +34,8 @@ export interface CentralTotals {
   sessions: number;
   kwh: number;
   eur: number;
+  /** Sessions that ended today (central's local day), energy and money. */
+  today: { sessions: number; kwh: number; eur: number };
 }
 
 export interface CentralSnapshot {

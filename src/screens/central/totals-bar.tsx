@@ -31,15 +31,16 @@ export function TotalsBar({ totals, width, phase, filter, editingFilter, shown, 
       </Text>
       <Text wrap="truncate-end">
         {phase === 'rebuilding' ? <Text color={color('yellow')}>rebuilding from cp-state… </Text> : null}
-        supplies in progress <Text bold>{totals.openSupplies}</Text> · completed {totals.sessions} sessions · {fmtKwh(totals.kwh)} ·{' '}
-        {fmtEur(totals.eur)}
+        {/* The filter first: a long totals line is cut at the right edge, the filter must stay. */}
         {filter || editingFilter ? (
           <Text color={color('yellow')}>
-            {' '}
-            · filter “{filter}
-            {editingFilter ? '▏' : ''}” {shown}/{total}
+            filter “{filter}
+            {editingFilter ? '▏' : ''}” {shown}/{total} ·{' '}
           </Text>
         ) : null}
+        supplies in progress <Text bold>{totals.openSupplies}</Text> · today <Text bold>{totals.today.sessions}</Text> sessions ·{' '}
+        <Text bold>{fmtKwh(totals.today.kwh)}</Text> · <Text bold>{fmtEur(totals.today.eur)}</Text> · all time {totals.sessions} ·{' '}
+        {fmtKwh(totals.kwh)} · {fmtEur(totals.eur)}
       </Text>
     </Box>
   );
