@@ -7,6 +7,13 @@ import { TOPIC_KEYS } from '../../src/bus/topics.js';
 export const TEST_BROKERS = process.env.EVCHARGE_BROKERS ?? '127.0.0.1:9092';
 
 /** A short random tag, so tests sharing one broker never share topics or groups. */
+/**
+ * On the three-node test cluster every test topic is replicated like kafka_config.cluster.yaml
+ * (RF 3, min ISR 2): a test that stops a broker must not leave another test's partitions offline.
+ */
+export const TEST_RF = TEST_BROKERS.split(',').length >= 3 ? 3 : 1;
+export const TEST_MIN_ISR = TEST_RF >= 3 ? 2 : 1;
+
 export const uniqueTag = () => `t${randomBytes(4).toString('hex')}`;
 
 /**
@@ -23,8 +30,8 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     '  session_timeout_ms: 6000',
     'topic_defaults:',
     `  partitions: ${extra.partitions ?? 1}`,
-    '  replication_factor: 1',
-    '  min_insync_replicas: 1',
+    `  replication_factor: ${TEST_RF}`,
+    `  min_insync_replicas: ${TEST_MIN_ISR}`,
     'topics:',
     topics,
     'consumer_groups:',

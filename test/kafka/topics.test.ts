@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigResourceTypes } from '../../src/kafka/kafkajs.js';
 import { createKafka } from '../../src/kafka/kafka-client.js';
 import { ensureTopics, verifyTopics } from '../../src/kafka/topic-setup.js';
-import { isolatedConfig, uniqueTag } from '../helpers/kafka-env.js';
+import { isolatedConfig, TEST_MIN_ISR, TEST_RF, uniqueTag } from '../helpers/kafka-env.js';
 
 const config = isolatedConfig(uniqueTag(), { partitions: 2 });
 const { kafka } = createKafka(config, { role: 'test' });
@@ -23,7 +23,7 @@ test('ensureTopics creates every configured topic with its partitions, RF, min I
   const meta = await admin.fetchTopicMetadata({ topics: names });
   for (const t of meta.topics) {
     assert.equal(t.partitions.length, 2, t.name);
-    assert.equal(t.partitions[0]!.replicas.length, 1, t.name);
+    assert.equal(t.partitions[0]!.replicas.length, TEST_RF, t.name);
   }
   const described = await admin.describeConfigs({
     includeSynonyms: false,
@@ -31,7 +31,7 @@ test('ensureTopics creates every configured topic with its partitions, RF, min I
   });
   for (const r of described.resources) {
     const value = (n: string) => r.configEntries.find((e) => e.configName === n)?.configValue;
-    assert.equal(value('min.insync.replicas'), '1', r.resourceName);
+    assert.equal(value('min.insync.replicas'), String(TEST_MIN_ISR), r.resourceName);
     assert.equal(value('cleanup.policy'), r.resourceName.endsWith('.cp-state') ? 'compact' : 'delete', r.resourceName);
   }
 });
@@ -45,7 +45,10 @@ test('a topic that differs from the config is reported, not silently changed', a
   const tag = uniqueTag();
   const other = isolatedConfig(tag, { partitions: 3 });
   const telemetry = other.topics.telemetry;
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: telemetry.name, numPartitions: 1, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic: telemetry.name, numPartitions: 1, replicationFactor: TEST_RF, configEntries: [{ name: 'min.insync.replicas', value: String(TEST_MIN_ISR) }] }],
+  });
   try {
     const checks = await verifyTopics(admin, [telemetry, other.topics.health]);
     assert.equal(checks[0]!.status, 'differs');
