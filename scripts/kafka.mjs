@@ -23,9 +23,14 @@ const HOME = process.env.EVCHARGE_KAFKA_HOME ?? path.join(ROOT, '.kafka');
 const LIB = path.join(HOME, 'lib');
 const STATE = path.join(HOME, 'cluster.json');
 
-// Ports: node N serves clients on 9091+N and its controller on 19091+N.
-const brokerPort = (n) => 9091 + n;
-const controllerPort = (n) => 19091 + n;
+// Ports: node N serves clients on 9091+N and its controller on 19091+N. EVCHARGE_KAFKA_PORT moves
+// the first broker (with EVCHARGE_KAFKA_HOME, a second cluster can run beside the first).
+// A formatted cluster remembers its ports, so later commands need only EVCHARGE_KAFKA_HOME.
+const BASE_PORT = Number(
+  process.env.EVCHARGE_KAFKA_PORT ?? (existsSync(STATE) ? JSON.parse(readFileSync(STATE, 'utf8')).basePort : undefined) ?? 9092,
+);
+const brokerPort = (n) => BASE_PORT - 1 + n;
+const controllerPort = (n) => BASE_PORT + 9999 + n;
 // Modest heap: the machine has 2 cores and a three-node cluster must fit beside the tests.
 const HEAP = process.env.EVCHARGE_KAFKA_HEAP ?? '-Xms128m -Xmx512m';
 const START_TIMEOUT_MS = 90_000;
@@ -98,8 +103,11 @@ function writeNodeConfig(n, nodes) {
     'transaction.state.log.min.isr': Math.min(rf, 2),
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': Math.min(rf, 2),
-    // Tuned for tests: groups form at once, small segments, quick failure detection.
+    // Tuned for tests: groups form at once, small segments, quick failure detection (a killed
+    // broker is fenced after 3 s instead of 9, so its partitions get new leaders sooner).
     'group.initial.rebalance.delay.ms': 0,
+    'broker.session.timeout.ms': 3000,
+    'broker.heartbeat.interval.ms': 500,
     'auto.create.topics.enable': false,
     'log.segment.bytes': 16 * 1024 * 1024,
     'num.network.threads': 2,
@@ -154,7 +162,7 @@ function format(nodes) {
     });
     if (r.status !== 0) die(`formatting node ${n} failed:\n${r.stdout}${r.stderr}`);
   }
-  writeFileSync(STATE, JSON.stringify({ nodes, clusterId }, null, 2));
+  writeFileSync(STATE, JSON.stringify({ nodes, clusterId, basePort: BASE_PORT }, null, 2));
   say(`formatted a ${nodes}-node KRaft cluster (${clusterId})`);
 }
 
@@ -284,7 +292,7 @@ function tool(argv) {
   if (!main) die(`unknown tool "${name ?? ''}"; one of: ${Object.keys(TOOLS).join(', ')}`, 2);
   ensureJars();
   const state = readState();
-  const bootstrap = state ? range(state.nodes).map((n) => `127.0.0.1:${brokerPort(n)}`).join(',') : '127.0.0.1:9092';
+  const bootstrap = state ? range(state.nodes).map((n) => `127.0.0.1:${brokerPort(n)}`).join(',') : `127.0.0.1:${BASE_PORT}`;
   const needsBootstrap = name !== 'storage' && !rest.some((a) => a.startsWith('--bootstrap-server') || a === '--help');
   const args = needsBootstrap ? ['--bootstrap-server', process.env.EVCHARGE_BROKERS ?? bootstrap, ...rest] : rest;
   const r = spawnSync('java', ['-Xmx256m', `-Dlog4j2.level=WARN`, '-cp', classpath(), main, ...args], { stdio: 'inherit' });

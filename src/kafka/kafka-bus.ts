@@ -5,6 +5,10 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
 
 const PUBLISH_BACKOFF_MAX_MS = 5000;
+/** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
+const PUBLISH_CHUNK_BYTES = 512 * 1024;
+/** A consumer fetch returns at least every second; this long without any answer means trouble. */
+const SILENCE_MS = 5000;
 
 /**
  * The Bus over Kafka. Publishing waits for every in-sync replica (acks -1) through an idempotent
@@ -21,6 +25,9 @@ export class KafkaBus implements Bus {
   private closed = false;
   private readonly nameOf: Record<TopicKey, string>;
   private readonly keyOf: Map<string, TopicKey>;
+  /** Last time the cluster answered anything (a fetch, a join, an acknowledged publish). */
+  private lastHeardAt = Date.now();
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     private readonly kafka: Kafka,
@@ -30,6 +37,14 @@ export class KafkaBus implements Bus {
     this.current = { state: 'connecting', brokers: config.brokers };
     this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
     this.keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
+    // kafkajs retries a consumer's fetches quietly while brokers are away; notice the silence.
+    this.watchdog = setInterval(() => {
+      const silentMs = Date.now() - this.lastHeardAt;
+      if (this.consumers.size > 0 && silentMs > SILENCE_MS) {
+        this.setStatus('retrying', `no answer from the cluster for ${Math.round(silentMs / 1000)} s`);
+      }
+    }, 1000);
+    this.watchdog.unref();
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
@@ -48,7 +63,10 @@ export class KafkaBus implements Bus {
   }
 
   private setStatus(state: BusStatus['state'], detail?: string): void {
+    if (state === 'connected') this.lastHeardAt = Date.now();
     if (this.closed && state !== 'closed') return;
+    // While retrying, the detail (seconds of silence) changes each second: report the state once.
+    if (state === 'retrying' && this.current.state === 'retrying') return;
     if (this.current.state === state && this.current.detail === detail) return;
     this.current = detail === undefined ? { state, brokers: this.config.brokers } : { state, brokers: this.config.brokers, detail };
     appendLog(this.logFile, `bus ${state}`, detail ? { detail } : {});
@@ -56,7 +74,23 @@ export class KafkaBus implements Bus {
   }
 
   async publish(records: OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    // A broker refuses a record batch over message.max.bytes (1 MiB by default) for good: one big
+    // publish (central after thousands of registrations) goes out as several requests, in order.
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const size = records[i]!.value.length + records[i]!.key.length + 64;
+      if (i > start && bytes + size > PUBLISH_CHUNK_BYTES) {
+        await this.publishChunk(records.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    if (start < records.length) await this.publishChunk(start === 0 ? records : records.slice(start));
+  }
+
+  private async publishChunk(records: OutgoingRecord[]): Promise<void> {
     const topicMessages = groupByTopic(records, this.nameOf);
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new Error('bus is closed');
@@ -104,6 +138,9 @@ export class KafkaBus implements Bus {
     await consumer.subscribe({ topics: options.topics.map((k) => this.nameOf[k]), fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: commit,
+      // Batches of different partitions are handled concurrently (each partition stays in order),
+      // so one batch's publish and commit round trips no longer hold up every other partition.
+      partitionsConsumedConcurrently: Math.min(16, options.topics.reduce((n, k) => n + (this.config.topics[k]?.partitions ?? 1), 0)),
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
@@ -137,6 +174,7 @@ export class KafkaBus implements Bus {
     // for the session timeout.
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})));
     this.consumers.clear();
+    clearInterval(this.watchdog);
     if (this.producerConnected) await this.producer.disconnect().catch(() => {});
     this.setStatus('closed');
   }

@@ -160,6 +160,8 @@ export const MESSAGES = {
     z.object({ nonce: Uuid, index: z.number().int().min(0).max(1023) }),
     (p) => syncMarkerKey(p.index),
   ),
+  /** Central's own pulse on `health`, one per key of a few; see central/partition-watch.ts. */
+  'central.tick': def('health', z.object({ index: z.number().int().min(0).max(1023) }), (p) => tickKey(p.index)),
   'dead-letter': def(
     'dead-letter',
     z.object({
@@ -178,6 +180,11 @@ export const MESSAGES = {
 /** Keys that cannot collide with a CP id (ids never contain `#`). */
 export function syncMarkerKey(index: number): string {
   return `#sync-${index}`;
+}
+
+/** Tick keys spread central's ticks over every partition of `health`. */
+export function tickKey(index: number): string {
+  return `#tick-${index}`;
 }
 
 export type MessageType = keyof typeof MESSAGES;

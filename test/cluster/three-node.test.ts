@@ -11,7 +11,7 @@ import { REPO } from '../helpers/run-cli.js';
 
 // Runs against the three-node cluster that `npm test` starts (scripts/kafka.mjs up --nodes 3);
 // skipped, with the reason, when the tests were pointed at some other Kafka.
-const state = path.join(REPO, '.kafka', 'cluster.json');
+const state = path.join(process.env.EVCHARGE_KAFKA_HOME ?? path.join(REPO, '.kafka'), 'cluster.json');
 const ours = existsSync(state) && JSON.parse(readFileSync(state, 'utf8')).nodes === 3 && TEST_BROKERS.split(',').length === 3;
 const skip = ours ? false : 'needs the three-node local cluster of scripts/kafka.mjs (npm test starts it)';
 

@@ -93,6 +93,11 @@ export class RoleProcess {
     return this.events.filter((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v)).length;
   }
 
+  /** null while the process runs. */
+  exitCode(): number | null {
+    return this.child.exitCode ?? (this.child.signalCode ? -1 : null);
+  }
+
   send(line: string): void {
     this.child.stdin.write(line + '\n');
   }
@@ -119,7 +124,7 @@ export class TestNetwork {
   readonly configPath: string;
   readonly roles: RoleProcess[] = [];
 
-  constructor(options: { heartbeatTimeoutMs?: number } = {}) {
+  constructor(options: { heartbeatTimeoutMs?: number; partitions?: number } = {}) {
     this.configPath = path.join(this.dir, 'kafka_config.yaml');
     writeFileSync(this.configPath, isolatedConfigYaml(this.tag, options));
   }
@@ -148,7 +153,11 @@ export class TestNetwork {
     return p;
   }
 
+  /** Stops every role and keeps each one's events in the network's folder, for a post-mortem. */
   async stopAll(): Promise<void> {
     await Promise.all(this.roles.map((r) => r.stop()));
+    for (const r of this.roles) {
+      writeFileSync(path.join(this.dir, `${r.name}.jsonl`), r.events.map((e) => JSON.stringify(e)).join('\n') + `\n${r.stderr}`);
+    }
   }
 }

@@ -14,6 +14,7 @@ import { checkLiveness, onFault, onHeartbeat, onRecover, onRegister } from './cp
 import { CpTable } from './cp-table.js';
 import { resumeCps, stopCps } from './operator.js';
 import { rebuildFromCpState } from './rebuild.js';
+import { PartitionWatch } from './partition-watch.js';
 import { onSupplyEnded, onSupplyStarted, onTelemetry, sendProgress } from './supply.js';
 import type { CentralEventKind, CentralOptions, CentralSnapshot, CentralTotals } from './types.js';
 
@@ -26,10 +27,11 @@ export interface Central extends Role<CentralSnapshot, CentralEventKind> {
   telemetryGaps(): number;
 }
 
-function dispatch(ctx: CentralContext, message: Message): void {
+function dispatch(ctx: CentralContext, message: Message, partition: number): void {
   switch (message.type) {
     case 'cp.register': return onRegister(ctx, message);
-    case 'cp.heartbeat': return onHeartbeat(ctx, message);
+    case 'cp.heartbeat': return onHeartbeat(ctx, message, partition);
+    case 'central.tick': return ctx.partitions.tick(partition, message.payload.index, ctx.clock.now());
     case 'cp.fault': return onFault(ctx, message);
     case 'cp.recover': return onRecover(ctx, message);
     case 'driver.request': return onRequest(ctx, message);
@@ -76,6 +78,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 3000,
     requestTtlMs: options.requestTtlMs ?? 30_000,
     telemetryGaps: 0,
+    partitions: new PartitionWatch(Math.min(2000, Math.floor(((options.heartbeatTimeoutMs ?? 3000) * 2) / 3))),
+    heartbeatPartition: new Map<string, number>(),
     ...newContextMaps(),
   };
   let phase: CentralSnapshot['phase'] = 'rebuilding';
@@ -124,9 +128,9 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   let subscription: Subscription | null = null;
   let closed = false;
   const handle = async (records: IncomingRecord[]): Promise<void> => {
-    for (const message of inbox.decode(records)) {
+    for (const { message, record } of inbox.decodeEach(records)) {
       try {
-        dispatch(ctx, message);
+        dispatch(ctx, message, record.partition);
       } catch (error) {
         // A bug must not turn one message into an endless redelivery loop: report it and go on.
         events.emit('handler-error', `could not apply ${message.type}: ${String(error)}`, { type: message.type, id: message.id, error: String(error) });
@@ -139,6 +143,11 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     handle,
   );
   await subscription.ready;
+  // Central's pulse on every health partition: what PartitionWatch judges liveness against.
+  const tickTimer = clock.setInterval(() => {
+    for (const index of ctx.partitions.nextTickIndexes()) out.add('central.tick', { index });
+    void out.flush();
+  }, 1000);
   let day = localDay(clock.now());
   const livenessTimer = clock.setInterval(() => {
     checkLiveness(ctx);
@@ -171,6 +180,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       if (closed) return;
       closed = true;
       clock.clearInterval(livenessTimer);
+      clock.clearInterval(tickTimer);
       unwatch();
       await subscription?.close();
       out.close();

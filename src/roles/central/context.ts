@@ -6,6 +6,7 @@ import type { EventFeed } from '../shared/events.js';
 import type { Outbox } from '../shared/outbox.js';
 import type { CpTable } from './cp-table.js';
 import type { CentralEventKind } from './types.js';
+import type { PartitionWatch } from './partition-watch.js';
 
 /** Everything central's rules work on; handlers mutate `table` and queue messages on `out`. */
 export interface CentralContext {
@@ -29,6 +30,10 @@ export interface CentralContext {
    */
   pendingProgress: Map<string, PayloadOf<'driver.progress'>>;
   telemetryGaps: number;
+  /** Whether each health partition is flowing (central's ticks come back). */
+  partitions: PartitionWatch;
+  /** The health partition each CP's heartbeats arrive on. */
+  heartbeatPartition: Map<string, number>;
 }
 
 export function newContextMaps() {

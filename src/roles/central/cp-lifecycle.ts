@@ -63,11 +63,12 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   );
 }
 
-export function onHeartbeat(ctx: CentralContext, msg: MessageOf<'cp.heartbeat'>): void {
+export function onHeartbeat(ctx: CentralContext, msg: MessageOf<'cp.heartbeat'>, partition: number): void {
   const p = msg.payload;
   const cp = ctx.table.get(p.cpId);
   if (!cp || cp.instanceId !== p.instanceId) return;
   const now = ctx.clock.now();
+  ctx.heartbeatPartition.set(cp.id, partition);
   // A heartbeat replayed from a backlog says nothing about the CP being alive now.
   if (msg.ts < now - ctx.heartbeatTimeoutMs) return;
   cp.lastHeartbeatAt = now;
@@ -125,6 +126,9 @@ function applyRecover(ctx: CentralContext, cp: CpRecord): void {
 export function checkLiveness(ctx: CentralContext): void {
   const now = ctx.clock.now();
   for (const cp of ctx.table.all()) {
+    // Central cannot hear this CP's partition right now (broker failover, outage, backlog):
+    // its silence proves nothing, so nothing is decided about it until the partition flows.
+    if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
     if (cp.connected) {
       if (cp.lastHeartbeatAt === null || now - cp.lastHeartbeatAt > ctx.heartbeatTimeoutMs) {
         cp.connected = false;

@@ -31,5 +31,15 @@ export function statusTable(snapshot: CentralSnapshot): string {
         : '';
       return `${cp.id.padEnd(10)} ${cp.state.padEnd(14)} ${cp.location.padEnd(16)} ${cp.pricePerKwh} €/kWh${supply}`;
     })
+    .concat(totalsLine(snapshot))
     .join('\n');
+}
+
+/** The network's totals, the line scripts compare across restarts and replays. */
+export function totalsLine({ totals }: CentralSnapshot): string {
+  return (
+    `totals: ${totals.sessions} sessions, ${totals.kwh.toFixed(3)} kWh, ${totals.eur.toFixed(2)} €; ` +
+    `today ${totals.today.sessions} sessions, ${totals.today.kwh.toFixed(3)} kWh, ${totals.today.eur.toFixed(2)} €; ` +
+    `${totals.openSupplies} supplies in progress`
+  );
 }

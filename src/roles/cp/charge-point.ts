@@ -51,6 +51,9 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
   const out = new Outbox(bus, clock, `cp:${id}`, counters, (error, attempt) => {
     if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
   });
+  // Heartbeats publish on their own: a telemetry record waiting for a new partition leader
+  // (broker failover) must not hold back the proof that this CP is alive.
+  const pulse = new Outbox(bus, clock, `cp:${id}`, counters, () => {});
   const inbox = new Inbox({
     counters,
     outbox: out,
@@ -110,13 +113,13 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
 
   const heartbeat = () => {
     if (registration !== 'registered') return;
-    out.add('cp.heartbeat', {
+    pulse.add('cp.heartbeat', {
       ...base(),
       status: faulted ? 'faulted' : supply ? 'supplying' : 'idle',
       sessionId: supply?.sessionId ?? null,
       outOfService,
     });
-    void out.flush();
+    void pulse.flush();
   };
 
   const sendTelemetry = () => {
@@ -286,6 +289,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
       await registrationSub.close();
       await commandSub?.close();
       out.close();
+      pulse.close();
     },
   };
 }

@@ -26,8 +26,13 @@ export class Inbox {
   constructor(private readonly options: InboxOptions) {}
 
   decode(records: IncomingRecord[]): Message[] {
+    return this.decodeEach(records).map((r) => r.message);
+  }
+
+  /** The same, keeping each message's record (its partition matters to liveness). */
+  decodeEach(records: IncomingRecord[]): { message: Message; record: IncomingRecord }[] {
     const { counters, acceptKey } = this.options;
-    const messages: Message[] = [];
+    const messages: { message: Message; record: IncomingRecord }[] = [];
     for (const record of records) {
       if (acceptKey && !acceptKey(record.key)) continue;
       counters.messagesIn++;
@@ -40,7 +45,7 @@ export class Inbox {
         counters.duplicates++;
         continue;
       }
-      messages.push(result.message);
+      messages.push({ message: result.message, record });
     }
     return messages;
   }

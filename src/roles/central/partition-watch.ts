@@ -1,0 +1,47 @@
+/**
+ * Whether records on each `health` partition are reaching central right now, judged by central's
+ * own ticks (see central.ts): a tick published every second lands on every partition, and while
+ * a partition's ticks are not coming back, its CPs' silence says nothing about the CPs. A broker
+ * failover or a whole-cluster outage then pauses disconnect decisions instead of ending every
+ * supply on the stalled partitions.
+ */
+export class PartitionWatch {
+  private readonly lastTickAt = new Map<number, number>();
+  /** One tick key index known to land on each partition (learned from ticks coming back). */
+  private readonly keyFor = new Map<number, number>();
+  private ticksSent = 0;
+
+  constructor(
+    private readonly stallAfterMs: number,
+    /** Keys tried when learning: 64 reach every partition of topics with up to 17. */
+    private readonly allKeys = 64,
+  ) {}
+
+  tick(partition: number, index: number, now: number): void {
+    this.lastTickAt.set(partition, now);
+    if (!this.keyFor.has(partition)) this.keyFor.set(partition, index);
+  }
+
+  /**
+   * Tick key indexes to publish now: one per known partition, and every 30th time (or until
+   * any is known) the whole set, so partitions added later are found too.
+   */
+  nextTickIndexes(): number[] {
+    const learn = this.keyFor.size === 0 || this.ticksSent++ % 30 === 0;
+    return learn ? Array.from({ length: this.allKeys }, (_, i) => i) : [...this.keyFor.values()];
+  }
+
+  /** Stalled: ticks seen on it before, none lately. A partition never ticked is judged as usual. */
+  stalled(partition: number | undefined, now: number): boolean {
+    if (partition === undefined) return this.allStalled(now);
+    const at = this.lastTickAt.get(partition);
+    return at !== undefined && now - at > this.stallAfterMs;
+  }
+
+  /** Every partition that ever ticked has stopped: central hears nothing at all. */
+  allStalled(now: number): boolean {
+    if (this.lastTickAt.size === 0) return false;
+    for (const at of this.lastTickAt.values()) if (now - at <= this.stallAfterMs) return false;
+    return true;
+  }
+}

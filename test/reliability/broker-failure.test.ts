@@ -1,0 +1,55 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
+import { clusterSkip, leadersOf, longestGap, mustKafka, sleep } from './cluster-control.js';
+
+const SUPPLIES = Number(process.env.EVCHARGE_TEST_SUPPLIES ?? 20);
+const net = new TestNetwork({ partitions: 3 });
+after(async () => {
+  await net.stopAll();
+  for (const n of ['1', '2', '3']) if (/down/.test(mustKafka('status').split('\n').find((l) => l.startsWith(`node ${n}:`)) ?? '')) mustKafka('start-node', n);
+});
+
+test(`a broker dies during ${SUPPLIES} supplies, then another: every supply completes, no telemetry lost, one ticket each`, { skip: clusterSkip, timeout: 240_000 }, async (t) => {
+  const central = net.central();
+  await central.waitForKind('serving', {}, 30000);
+  const cps: RoleProcess[] = [];
+  for (let i = 0; i < SUPPLIES; i++) cps.push(net.cp(`CPB${i}`, ['--speed', '10', '--price', '0.31']));
+  for (let i = 0; i < SUPPLIES; i++) await central.waitForKind('cp-registered', { cpId: `CPB${i}` }, 60000);
+  const drivers: RoleProcess[] = [];
+  for (let i = 0; i < SUPPLIES; i++) drivers.push(net.driver(`DB${i}`, ['--cp', `CPB${i}`, '--seconds', '50']));
+  for (const d of drivers) await d.waitFor((e) => e.kind === 'progress' && Number(e['seq']) >= 1, 'two readings', 60000);
+
+  const telemetry = `${net.tag}.telemetry`;
+  const first = (await leadersOf(telemetry))[0]!;
+  mustKafka('kill-node', String(first));
+  t.diagnostic(`killed node ${first} (led most telemetry partitions)`);
+  await sleep(10000);
+  mustKafka('start-node', String(first));
+  await sleep(5000);
+  const second = (await leadersOf(telemetry)).find((n) => n !== first)!;
+  mustKafka('kill-node', String(second));
+  t.diagnostic(`killed node ${second}`);
+  await sleep(10000);
+  mustKafka('start-node', String(second));
+
+  const results = await Promise.all(drivers.map((d) => d.exited));
+  results.forEach((r, i) => assert.equal(r.code, 0, `driver DB${i}: ${drivers[i]!.stderr}`));
+  let stall = 0;
+  for (const [i, d] of drivers.entries()) {
+    const tickets = d.events.filter((e) => e.kind === 'ticket');
+    assert.equal(tickets.length, 1, `DB${i} got exactly one ticket`);
+    const ticket = tickets[0]!;
+    assert.equal(ticket['reason'], 'driver-stop');
+    // What the CP measured is what the driver pays for: nothing was lost on the way.
+    const cpEnd = await cps[i]!.waitForKind('supply-ended', { sessionId: ticket['sessionId'] });
+    assert.equal(Math.round(Number(cpEnd['kwh']) * 1000), Math.round(Number(ticket['kwh']) * 1000), `DB${i} kWh`);
+    assert.equal(Math.round(Number(ticket['totalEur']) * 100), Math.round(Number(ticket['kwh']) * 0.31 * 100));
+    stall = Math.max(stall, longestGap(d.events, 'progress'));
+  }
+  assert.equal(central.count('telemetry-gap'), 0, 'central saw every telemetry sequence number');
+  assert.equal(central.count('cp-disconnected'), 0, 'no CP was declared dead because a broker was');
+  for (const r of [central, ...cps]) assert.equal(r.exitCode(), null, `${r.name} is still running`);
+  t.diagnostic(`longest stall of a driver's live progress: ${stall} ms`);
+  console.log(`[reliability] broker failover: longest progress stall ${stall} ms over ${SUPPLIES} supplies`);
+});

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createKafka } from '../../src/kafka/kafka-client.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { TEST_BROKERS, isolatedConfigYaml, uniqueTag } from '../helpers/kafka-env.js';
+import { REPO } from '../helpers/run-cli.js';
+
+/** Where scripts/kafka.mjs keeps the cluster the tests run on. */
+const KAFKA_HOME = process.env.EVCHARGE_KAFKA_HOME ?? path.join(REPO, '.kafka');
+
+/** The failure tests stop and kill brokers: only on the three-node cluster of scripts/kafka.mjs. */
+export const clusterSkip = (() => {
+  const state = path.join(KAFKA_HOME, 'cluster.json');
+  const ours = existsSync(state) && JSON.parse(readFileSync(state, 'utf8')).nodes === 3 && TEST_BROKERS.split(',').length === 3;
+  return ours ? false : 'needs the three-node local cluster of scripts/kafka.mjs (npm test starts it)';
+})();
+
+export function kafkaScript(...args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts/kafka.mjs'), ...args], { encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+export function mustKafka(...args: string[]): string {
+  const r = kafkaScript(...args);
+  if (r.status !== 0) throw new Error(`kafka.mjs ${args.join(' ')} failed:\n${r.out}`);
+  return r.out;
+}
+
+/** Node ids (1..3) leading the partitions of `topic`, most partitions first. */
+export async function leadersOf(topic: string): Promise<number[]> {
+  const config = parseConfig(isolatedConfigYaml(uniqueTag()), 'probe.yaml');
+  const admin = createKafka(config, { role: 'test-probe' }).kafka.admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = new Map<number, number>();
+    for (const p of meta.topics[0]!.partitions) count.set(p.leader, (count.get(p.leader) ?? 0) + 1);
+    return [...count.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Longest pause between consecutive events of `kind` in a role's output, in ms. */
+export function longestGap(events: { at: number; kind: string }[], kind: string): number {
+  const times = events.filter((e) => e.kind === kind).map((e) => e.at);
+  let worst = 0;
+  for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i]! - times[i - 1]!);
+  return worst;
+}
