@@ -1,3 +1,4 @@
+import { roundKwh } from '../../src/protocol/money.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestNetwork } from '../helpers/role-process.js';
@@ -28,7 +29,7 @@ test('a CP process killed mid-supply: DISCONNECTED within the timeout, the drive
   const progress = driver.events.filter((e) => e.kind === 'progress');
   const lastKwh = Number(progress.at(-1)!['kwh']);
   assert.ok(lastKwh > 0);
-  assert.equal(ticket['kwh'], Math.round(lastKwh * 1000) / 1000, 'the ticket bills the energy of the last reading');
+  assert.equal(ticket['kwh'], roundKwh(lastKwh), 'the ticket bills the energy of the last reading');
   assert.equal(Math.round(Number(ticket['totalEur']) * 100), Math.round(Number(ticket['kwh']) * 0.3 * 100));
   await central.waitForCpState('CPK', 'DISCONNECTED');
 });

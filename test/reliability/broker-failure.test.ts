@@ -1,3 +1,4 @@
+import { roundKwh } from '../../src/protocol/money.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
@@ -43,7 +44,7 @@ test(`a broker dies during ${SUPPLIES} supplies, then another: every supply comp
     assert.equal(ticket['reason'], 'driver-stop');
     // What the CP measured is what the driver pays for: nothing was lost on the way.
     const cpEnd = await cps[i]!.waitForKind('supply-ended', { sessionId: ticket['sessionId'] });
-    assert.equal(Math.round(Number(cpEnd['kwh']) * 1000), Math.round(Number(ticket['kwh']) * 1000), `DB${i} kWh`);
+    assert.equal(roundKwh(Number(cpEnd['kwh'])), Number(ticket['kwh']), `DB${i} kWh`);
     assert.equal(Math.round(Number(ticket['totalEur']) * 100), Math.round(Number(ticket['kwh']) * 0.31 * 100));
     stall = Math.max(stall, longestGap(d.events, 'progress'));
   }

@@ -14,9 +14,9 @@ export interface SingleRunOptions {
   /** Ctrl-C: stops the supply cleanly and still waits for the ticket. */
   signal?: AbortSignal;
   clock?: Clock;
-  /** After asking to stop, fail if no ticket arrives within this long. Default 15000. */
+  /** After asking to stop, fail if no ticket arrives within this long. Default 60000: the stop and the ticket may have to wait out a cluster outage. */
   ticketTimeoutMs?: number;
-  /** While supplying, fail if nothing at all arrives from central for this long. Default 30000. */
+  /** While supplying, fail if nothing at all arrives from central for this long. Default 90000: a cluster outage of a minute must not fail a supply the CP goes on delivering. */
   idleTimeoutMs?: number;
   onEvent?: (event: RoleEvent<RunnerEventKind>) => void;
 }
@@ -57,14 +57,14 @@ export async function runSingle(driver: Driver, options: SingleRunOptions): Prom
     };
     const armIdle = () => {
       if (idleTimer !== null) clock.clearTimeout(idleTimer);
-      const ms = options.idleTimeoutMs ?? 30_000;
+      const ms = options.idleTimeoutMs ?? 90_000;
       idleTimer = clock.setTimeout(() => settle({ status: 'failed', cpId, reason: `no update from central for ${ms} ms` }), ms);
     };
     const stop = (why: string) => {
       if (stopping || done) return;
       stopping = true;
       emit('stop-reached', `stopping the supply at ${cpId} (${why})`, { cpId, why });
-      const ms = options.ticketTimeoutMs ?? 15_000;
+      const ms = options.ticketTimeoutMs ?? 60_000;
       timers.push(clock.setTimeout(() => settle({ status: 'failed', cpId, reason: `no ticket within ${ms} ms of stopping` }), ms));
       void driver.stopSupply(sessionId);
     };
