@@ -1,0 +1,500 @@
+import { TOPIC_KEYS, type TopicKey } from '../../bus/topics.js';
+import type { EvchargeConfig, TopicConfig } from '../../config/schema.js';
+import { createKafka } from '../kafka-client.js';
+import { ConfigResourceTypes, type Admin } from '../kafkajs.js';
+import { verifyTopics } from '../topic-setup.js';
+import { groupPatterns, partitionLag, type GroupRole } from './groups.js';
+import { decodeMemberAssignment, ERROR_UNKNOWN_TOPIC, kafkaErrorName, probeMetadata, type ProbeMetadata, type ProbeTopic } from './metadata-probe.js';
+import { settingsWarnings, type SettingsWarning } from './settings.js';
+
+/**
+ * `evcharge doctor`'s checks. Reads only: no topic, group or offset is created or changed.
+ *
+ * A problem makes the deployment unhealthy (exit 1): a configured broker that does not answer (or
+ * none at all within startup_timeout_ms), a cluster broker clients cannot reach, a topic missing or
+ * set up differently from the config, a partition without a leader or with fewer in-sync replicas
+ * than min.insync.replicas, a check that could not be made. A warning does not: settings that
+ * cannot survive a broker failure (RF 1 on the one-node dev cluster is expected), under-replicated
+ * partitions that still take writes.
+ */
+
+export interface AddressCheck {
+  address: string;
+  answered: boolean;
+  /** The broker's node id, when the address is one the cluster advertises. */
+  nodeId: number | null;
+  ms: number | null;
+  reason: string | null;
+}
+
+export interface ClusterBroker {
+  nodeId: number;
+  address: string;
+  rack: string | null;
+  answered: boolean;
+  reason: string | null;
+}
+
+export interface ClusterReport {
+  clusterId: string | null;
+  controller: number | null;
+  /** The live brokers, as the cluster's metadata lists them. */
+  brokers: ClusterBroker[];
+  /** Brokers our topics have replicas on that are not live (stopped, crashed, fenced). */
+  notLive: number[];
+}
+
+export interface PartitionReport {
+  partition: number;
+  leader: number | null;
+  replicas: number[];
+  isr: number[];
+  offline: number[];
+}
+
+export type TopicStatus = 'ok' | 'missing' | 'no-leader' | 'differs' | 'under-min-isr' | 'under-replicated' | 'unknown';
+
+export interface TopicSettingsView {
+  partitions: number;
+  replicationFactor: number;
+  minInsyncReplicas: number | null;
+  cleanupPolicy: string | null;
+}
+
+export interface TopicReport {
+  key: TopicKey;
+  name: string;
+  status: TopicStatus;
+  /** Phrases as the roles log them, e.g. `partitions 1 (config says 3)`; `missing`. */
+  differences: string[];
+  config: TopicSettingsView;
+  /** As on the cluster; null when the topic is missing or could not be read. */
+  actual: TopicSettingsView | null;
+  leaderless: number[];
+  underReplicated: number[];
+  underMinIsr: number[];
+  partitions: PartitionReport[];
+}
+
+export interface PartitionLag {
+  partition: number;
+  /** null: the group has committed nothing for this partition. */
+  committed: number | null;
+  end: number;
+  lag: number | null;
+}
+
+export interface GroupTopicLag {
+  topic: string;
+  key: TopicKey | null;
+  lag: number;
+  partitions: PartitionLag[];
+}
+
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  assignment: Record<string, number[]>;
+}
+
+export interface GroupReport {
+  groupId: string;
+  role: GroupRole;
+  id: string | null;
+  state: string;
+  members: GroupMember[];
+  topics: GroupTopicLag[];
+  /** Sum over the partitions with a committed offset. */
+  lag: number;
+  error: string | null;
+}
+
+export interface GroupsReport {
+  checked: boolean;
+  error: string | null;
+  templates: EvchargeConfig['groups'];
+  groups: GroupReport[];
+  /** The configured central group is not on the cluster. */
+  centralMissing: boolean;
+  /** `…-state-…` / `…-registration-…` groups: they commit nothing, listed by name only. */
+  shortLived: string[];
+}
+
+export interface DoctorWarning {
+  code: SettingsWarning['code'] | 'under-replicated' | 'no-controller';
+  text: string;
+  topics: string[];
+}
+
+export interface DoctorReport {
+  config: string;
+  checkedAt: string;
+  durationMs: number;
+  healthy: boolean;
+  exitCode: 0 | 1;
+  /** false when no configured broker answered: nothing else was checked. */
+  reached: boolean;
+  brokers: { configured: AddressCheck[]; cluster: ClusterReport | null };
+  topics: TopicReport[];
+  groups: GroupsReport;
+  problems: string[];
+  warnings: DoctorWarning[];
+}
+
+export interface DoctorOptions {
+  /** Called after each round of probes in which no configured broker answered. */
+  onWaiting?: (attempt: number, reason: string, leftMs: number) => void;
+  /** Default: config.startupTimeoutMs. */
+  startupTimeoutMs?: number;
+}
+
+export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const started = Date.now();
+  const problems: string[] = [];
+  const warnings: DoctorWarning[] = [];
+  const wanted = TOPIC_KEYS.map((k) => config.topics[k]);
+  const names = wanted.map((t) => t.name);
+  const groupsReport: GroupsReport = { checked: false, error: null, templates: config.groups, groups: [], centralMissing: false, shortLived: [] };
+  const finish = (reached: boolean, configured: AddressCheck[], cluster: ClusterReport | null, topics: TopicReport[]): DoctorReport => {
+    const healthy = problems.length === 0;
+    return {
+      config: config.source,
+      checkedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      healthy,
+      exitCode: healthy ? 0 : 1,
+      reached,
+      brokers: { configured, cluster },
+      topics,
+      groups: groupsReport,
+      problems,
+      warnings,
+    };
+  };
+
+  // 1. Brokers: which configured addresses answer a metadata request, retried (bounded) until one does.
+  const startupMs = options.startupTimeoutMs ?? config.startupTimeoutMs;
+  const probeMs = config.connectionTimeoutMs + Math.min(config.requestTimeoutMs, 10000);
+  const deadline = started + startupMs;
+  let configured: AddressCheck[] = [];
+  let meta: ProbeMetadata | null = null;
+  for (let attempt = 1; ; attempt++) {
+    const left = deadline - Date.now();
+    const results = await Promise.all(config.brokers.map((a) => probeAddress(a, names, Math.max(500, Math.min(probeMs, left)))));
+    configured = results.map((r) => r.check);
+    meta = results.find((r) => r.meta !== null)?.meta ?? null;
+    if (meta !== null) break;
+    const reason = configured[0]?.reason ?? 'no answer';
+    const leftNow = deadline - Date.now();
+    if (leftNow <= 0) {
+      const reasons = [...new Set(configured.map((c) => c.reason))].join('; ');
+      problems.push(`no broker answered at ${config.brokers.join(', ')} within ${Math.round((Date.now() - started) / 1000)} s (${reasons})`);
+      groupsReport.error = 'not checked: no broker answered';
+      return finish(false, configured, null, []);
+    }
+    options.onWaiting?.(attempt, reason, leftNow);
+    await sleep(Math.min(1000, leftNow));
+  }
+  for (const c of configured) if (!c.answered) problems.push(`broker ${c.address} does not answer (${c.reason})`);
+
+  // The cluster as the answering broker sees it; every advertised broker must be reachable too,
+  // since clients talk to each partition's leader directly.
+  const answered = new Map(configured.filter((c) => c.answered).map((c) => [c.address, c]));
+  const brokers = await Promise.all(
+    meta.brokers.map(async (b): Promise<ClusterBroker> => {
+      const address = `${b.host}:${b.port}`;
+      const known = answered.get(address);
+      if (known) return { nodeId: b.nodeId, address, rack: b.rack, answered: true, reason: null };
+      const probe = await probeAddress(address, [], probeMs);
+      return { nodeId: b.nodeId, address, rack: b.rack, answered: probe.check.answered, reason: probe.check.reason };
+    }),
+  );
+  brokers.sort((a, b) => a.nodeId - b.nodeId);
+  for (const c of configured) c.nodeId = brokers.find((b) => b.address === c.address)?.nodeId ?? null;
+  for (const b of brokers) {
+    if (!b.answered) problems.push(`cluster broker ${b.nodeId} at ${b.address} does not answer (${b.reason}): clients cannot reach the partitions it leads`);
+  }
+  const live = new Set(brokers.map((b) => b.nodeId));
+  const notLive = [...new Set(meta.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)))].filter((id) => !live.has(id)).sort((a, b) => a - b);
+  const cluster: ClusterReport = { clusterId: meta.clusterId, controller: meta.controllerId >= 0 ? meta.controllerId : null, brokers, notLive };
+  if (cluster.controller === null) warnings.push({ code: 'no-controller', text: 'the cluster names no controller', topics: [] });
+
+  // An admin client on the addresses that answered, with short retries (a doctor reports, it
+  // does not wait out an election), and every step bounded.
+  const reachable = configured.filter((c) => c.answered).map((c) => c.address);
+  const retry = { initialRetryTimeMs: 100, maxRetryTimeMs: 1000, retries: 2 };
+  const { kafka } = createKafka({ ...config, brokers: reachable, retry }, { role: 'doctor' });
+  const admin = kafka.admin({ retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } });
+  const stepMs = config.requestTimeoutMs + 5000;
+  let adminUp = true;
+  try {
+    await bounded(admin.connect(), stepMs, 'connecting the admin client');
+  } catch (e) {
+    adminUp = false;
+    problems.push(`could not open an admin connection to ${reachable.join(', ')}: ${reason(e)}`);
+  }
+  // kafkajs refreshes metadata for the topics it has been asked about, or, before any, for every
+  // topic of the cluster, which fails as long as any partition anywhere has no leader. Asking about
+  // one of our topics that has all its leaders first keeps every later refresh to that set.
+  const anchor = meta.topics.find((t) => names.includes(t.name) && t.errorCode === 0 && t.partitions.every((p) => p.leader >= 0));
+  if (adminUp && anchor) await bounded(admin.fetchTopicOffsets(anchor.name), stepMs, 'reading end offsets').catch(() => {});
+
+  try {
+    // 2. Topics.
+    const topics = await checkTopics(adminUp ? admin : null, wanted, meta.topics, stepMs, problems);
+    // Under-replicated but still at or above min ISR: a warning (below it is a problem above).
+    const degraded = topics
+      .map((t) => ({ name: t.name, partitions: t.underReplicated.filter((p) => !t.underMinIsr.includes(p)) }))
+      .filter((t) => t.partitions.length > 0);
+    if (degraded.length > 0) {
+      warnings.push({
+        code: 'under-replicated',
+        text: 'under-replicated partitions (fewer in-sync replicas than replicas: a broker is down or behind); writes go on, but one more broker failure may stop them',
+        topics: degraded.map((t) => `${t.name} (${plural(t.partitions.length, 'partition')} ${t.partitions.join(', ')})`),
+      });
+    }
+
+    // 4. Settings that cannot survive a broker failure: as configured, and as on the cluster
+    // where an existing topic differs.
+    const settings = topics.flatMap((t) => {
+      const configured = { name: t.name, replicationFactor: t.config.replicationFactor, minInsyncReplicas: t.config.minInsyncReplicas ?? 1 };
+      if (t.actual === null || t.actual.replicationFactor === 0) return [configured];
+      return [configured, { name: t.name, replicationFactor: t.actual.replicationFactor, minInsyncReplicas: t.actual.minInsyncReplicas ?? configured.minInsyncReplicas }];
+    });
+    // The cluster's size: its live brokers and any down one that still holds replicas.
+    warnings.push(...settingsWarnings(settings, brokers.length + notLive.length));
+
+    // 3. Consumer groups and their lag.
+    if (adminUp) {
+      const readable = topics.filter((t) => t.actual !== null && t.leaderless.length === 0).map((t) => t.name);
+      await checkGroups(admin, config, readable, stepMs, groupsReport);
+      if (groupsReport.error !== null) problems.push(`consumer groups: ${groupsReport.error}`);
+    } else {
+      groupsReport.error = 'not checked: no admin connection';
+    }
+    return finish(true, configured, cluster, topics);
+  } finally {
+    await bounded(admin.disconnect(), 5000, 'disconnecting').catch(() => {});
+  }
+}
+
+async function probeAddress(address: string, topics: string[], timeoutMs: number): Promise<{ check: AddressCheck; meta: ProbeMetadata | null }> {
+  const t0 = Date.now();
+  try {
+    const meta = await probeMetadata(address, topics, timeoutMs);
+    return { check: { address, answered: true, nodeId: null, ms: Date.now() - t0, reason: null }, meta };
+  } catch (e) {
+    return { check: { address, answered: false, nodeId: null, ms: null, reason: reason(e) }, meta: null };
+  }
+}
+
+async function checkTopics(admin: Admin | null, wanted: TopicConfig[], found: ProbeTopic[], stepMs: number, problems: string[]): Promise<TopicReport[]> {
+  const byName = new Map(found.map((t) => [t.name, t]));
+  const present = wanted.filter((t) => {
+    const m = byName.get(t.name);
+    return m !== undefined && m.errorCode !== ERROR_UNKNOWN_TOPIC;
+  });
+
+  // min.insync.replicas and cleanup.policy as on the cluster (describeConfigs needs no leader).
+  const configs = new Map<string, Map<string, string>>();
+  let configsError: string | null = admin === null ? 'no admin connection' : null;
+  if (admin !== null && present.length > 0) {
+    try {
+      const described = await bounded(
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: present.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: ['min.insync.replicas', 'cleanup.policy'] })),
+        }),
+        stepMs,
+        'describing topic configs',
+      );
+      for (const r of described.resources) configs.set(r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue])));
+    } catch (e) {
+      configsError = reason(e);
+    }
+  }
+  if (configsError !== null && present.length > 0) problems.push(`could not read the topics' min.insync.replicas and cleanup.policy: ${configsError}`);
+
+  // The topics' differences from the config, from topic-setup's verifyTopics (as the roles report
+  // them). kafkajs cannot describe a topic with a leaderless partition at all, so those are
+  // compared here from the probe's metadata, with the same phrases.
+  const led = present.filter((t) => byName.get(t.name)!.errorCode === 0 && byName.get(t.name)!.partitions.every((p) => p.leader >= 0));
+  const verified = new Map<string, string[]>();
+  if (admin !== null && configsError === null && led.length > 0) {
+    try {
+      for (const c of await bounded(verifyTopics(admin, led), stepMs, 'verifying topics')) verified.set(c.topic, c.differences);
+    } catch {
+      // A leader lost in between: compare them here instead.
+    }
+  }
+
+  return wanted.map((t): TopicReport => {
+    const policy = t.compacted ? 'compact' : 'delete';
+    const base = {
+      key: t.key,
+      name: t.name,
+      config: { partitions: t.partitions, replicationFactor: t.replicationFactor, minInsyncReplicas: t.minInsyncReplicas, cleanupPolicy: policy },
+      leaderless: [] as number[],
+      underReplicated: [] as number[],
+      underMinIsr: [] as number[],
+      partitions: [] as PartitionReport[],
+    };
+    const m = byName.get(t.name);
+    if (m === undefined || m.errorCode === ERROR_UNKNOWN_TOPIC) {
+      problems.push(`topic ${t.name}: missing`);
+      return { ...base, status: 'missing', differences: ['missing'], actual: null };
+    }
+    if (m.errorCode !== 0) {
+      problems.push(`topic ${t.name}: the cluster cannot describe it (${kafkaErrorName(m.errorCode)})`);
+      return { ...base, status: 'unknown', differences: [], actual: null };
+    }
+    const entries = configs.get(t.name);
+    const isrSetting = entries?.get('min.insync.replicas');
+    const actual: TopicSettingsView = {
+      partitions: m.partitions.length,
+      replicationFactor: m.partitions[0]?.replicas.length ?? 0,
+      minInsyncReplicas: isrSetting !== undefined && /^\d+$/.test(isrSetting) ? Number(isrSetting) : null,
+      cleanupPolicy: entries?.get('cleanup.policy') ?? null,
+    };
+    const partitions = m.partitions.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr, offline: p.offline }));
+    const minIsr = actual.minInsyncReplicas ?? t.minInsyncReplicas;
+    const leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
+    const underReplicated = partitions.filter((p) => p.leader !== null && p.isr.length < p.replicas.length).map((p) => p.partition);
+    const underMinIsr = partitions.filter((p) => p.leader !== null && p.isr.length < minIsr).map((p) => p.partition);
+
+    let differences = verified.get(t.name);
+    if (differences === undefined) {
+      differences = [];
+      if (actual.partitions !== t.partitions) differences.push(`partitions ${actual.partitions} (config says ${t.partitions})`);
+      if (actual.replicationFactor !== t.replicationFactor) differences.push(`replication factor ${actual.replicationFactor} (config says ${t.replicationFactor})`);
+      if (entries !== undefined) {
+        if (isrSetting !== String(t.minInsyncReplicas)) differences.push(`min.insync.replicas ${isrSetting ?? '?'} (config says ${t.minInsyncReplicas})`);
+        if (actual.cleanupPolicy !== policy) differences.push(`cleanup.policy ${actual.cleanupPolicy ?? '?'} (config says ${policy})`);
+      }
+    }
+
+    if (differences.length > 0) problems.push(`topic ${t.name}: ${differences.join('; ')}`);
+    if (leaderless.length > 0) {
+      const down = [...new Set(partitions.filter((p) => p.leader === null).flatMap((p) => p.replicas))].sort((a, b) => a - b);
+      problems.push(
+        `topic ${t.name}: ${plural(leaderless.length, 'partition')} ${leaderless.join(', ')} ${leaderless.length > 1 ? 'have' : 'has'} no leader (replicas on broker${down.length > 1 ? 's' : ''} ${down.join(', ')}): nothing can be read from or written to ${leaderless.length > 1 ? 'them' : 'it'}`,
+      );
+    }
+    if (underMinIsr.length > 0) {
+      const inSync = underMinIsr.map((n) => partitions.find((p) => p.partition === n)?.isr.length ?? '?');
+      const detail = new Set(inSync).size === 1 ? `${underMinIsr.join(', ')} (${inSync[0]} in sync)` : underMinIsr.map((n, i) => `${n} (${inSync[i]} in sync)`).join(', ');
+      problems.push(`topic ${t.name}: ${plural(underMinIsr.length, 'partition')} ${detail} below min.insync.replicas ${minIsr}: writes with acks=all fail`);
+    }
+    const status: TopicStatus =
+      leaderless.length > 0 ? 'no-leader' : differences.length > 0 ? 'differs' : underMinIsr.length > 0 ? 'under-min-isr' : underReplicated.length > 0 ? 'under-replicated' : 'ok';
+    return { ...base, status, differences, actual, partitions, leaderless, underReplicated, underMinIsr };
+  });
+}
+
+async function checkGroups(admin: Admin, config: EvchargeConfig, readableTopics: string[], stepMs: number, out: GroupsReport): Promise<void> {
+  const patterns = groupPatterns(config.groups);
+  const keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
+  let listed: string[];
+  try {
+    listed = (await bounded(admin.listGroups(), stepMs, 'listing groups')).groups.map((g) => g.groupId);
+  } catch (e) {
+    out.error = `could not list them (${reason(e)})`;
+    return;
+  }
+  out.checked = true;
+  const matched = listed.map((g) => patterns.match(g)).filter((m) => m !== null);
+  out.shortLived = listed.filter((g) => !patterns.match(g) && patterns.isShortLived(g)).sort();
+  out.centralMissing = !matched.some((m) => m.role === 'central');
+  const order: Record<GroupRole, number> = { central: 0, cp: 1, driver: 2 };
+  matched.sort((a, b) => order[a.role] - order[b.role] || (a.id ?? '').localeCompare(b.id ?? ''));
+  if (matched.length === 0) return;
+
+  const described = new Map<string, Awaited<ReturnType<Admin['describeGroups']>>['groups'][number]>();
+  try {
+    for (const g of (await bounded(admin.describeGroups(matched.map((m) => m.groupId)), stepMs, 'describing groups')).groups) described.set(g.groupId, g);
+  } catch (e) {
+    out.error = `could not describe them (${reason(e)})`;
+  }
+
+  // End offsets once per topic, shared by every group.
+  const ends = new Map<string, Promise<Map<number, number>>>();
+  const endOffsets = (topic: string) => {
+    let p = ends.get(topic);
+    if (!p) {
+      p = bounded(admin.fetchTopicOffsets(topic), stepMs, `reading ${topic}'s end offsets`).then((list) => new Map(list.map((o) => [o.partition, Number(o.high)])));
+      ends.set(topic, p);
+    }
+    return p;
+  };
+
+  out.groups = await mapLimit(matched, 8, async (m): Promise<GroupReport> => {
+    const d = described.get(m.groupId);
+    const members: GroupMember[] = (d?.members ?? []).map((mem) => ({
+      memberId: mem.memberId,
+      clientId: mem.clientId,
+      clientHost: mem.clientHost,
+      assignment: decodeMemberAssignment(mem.memberAssignment),
+    }));
+    const report: GroupReport = { groupId: m.groupId, role: m.role, id: m.id, state: d?.state ?? 'Unknown', members, topics: [], lag: 0, error: null };
+    if (readableTopics.length === 0) return report;
+    try {
+      const committed = await bounded(admin.fetchOffsets({ groupId: m.groupId, topics: readableTopics }), stepMs, `reading ${m.groupId}'s offsets`);
+      const assigned = new Set(members.flatMap((mem) => Object.keys(mem.assignment)));
+      for (const { topic, partitions } of committed) {
+        const any = partitions.some((p) => Number(p.offset) >= 0);
+        if (!any && !assigned.has(topic)) continue;
+        const end = await endOffsets(topic);
+        const rows = partitions
+          .map((p): PartitionLag => {
+            const c = Number(p.offset) >= 0 ? Number(p.offset) : null;
+            const e = end.get(p.partition) ?? 0;
+            return { partition: p.partition, committed: c, end: e, lag: partitionLag(c, e) };
+          })
+          .sort((a, b) => a.partition - b.partition);
+        const lag = rows.reduce((s, r) => s + (r.lag ?? 0), 0);
+        report.topics.push({ topic, key: keyOf.get(topic) ?? null, lag, partitions: rows });
+        report.lag += lag;
+      }
+      const rank = new Map(readableTopics.map((t, i) => [t, i]));
+      report.topics.sort((a, b) => (rank.get(a.topic) ?? 0) - (rank.get(b.topic) ?? 0));
+    } catch (e) {
+      report.error = `could not read its lag (${reason(e)})`;
+    }
+    return report;
+  });
+  const failed = out.groups.filter((g) => g.error !== null);
+  if (failed.length > 0 && out.error === null) out.error = `${failed.map((g) => `${g.groupId}: ${g.error}`).join('; ')}`;
+}
+
+function reason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/ECONNREFUSED/.test(msg)) return 'connection refused';
+  return msg.split('\n')[0]!.slice(0, 200);
+}
+
+const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${Math.round(ms / 1000)} s`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
