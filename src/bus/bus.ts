@@ -56,6 +56,17 @@ export interface BusStatus {
   detail?: string;
 }
 
+/**
+ * The bus refused some records for good (too large for the broker, say): retrying cannot help.
+ * Every other record of the publish went out; `rejected` lists the refused ones and why.
+ */
+export class PublishRejectedError extends Error {
+  override readonly name = 'PublishRejectedError';
+  constructor(readonly rejected: { record: OutgoingRecord; reason: string }[]) {
+    super(`${rejected.length} record(s) refused: ${rejected[0]?.reason ?? ''}`);
+  }
+}
+
 export interface Bus {
   publish(records: OutgoingRecord[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription>;

@@ -1,5 +1,5 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from './kafkajs.js';
-import type { Bus, BusStatus, IncomingRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from '../bus/bus.js';
+import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
@@ -79,7 +79,8 @@ export class KafkaBus implements Bus {
     let start = 0;
     let bytes = 0;
     for (let i = 0; i < records.length; i++) {
-      const size = records[i]!.value.length + records[i]!.key.length + 64;
+      // Bytes, not characters: `€` is three bytes on the wire.
+      const size = Buffer.byteLength(records[i]!.value) + Buffer.byteLength(records[i]!.key) + 64;
       if (i > start && bytes + size > PUBLISH_CHUNK_BYTES) {
         await this.publishChunk(records.slice(start, i));
         start = i;
@@ -102,12 +103,30 @@ export class KafkaBus implements Bus {
         return;
       } catch (e) {
         const err = e as Error & { retriable?: boolean };
-        if (!isRetriable(err)) throw err;
+        if (!isRetriable(err)) return this.publishOneByOne(records, err);
         if (/disconnected|not connected/i.test(err.message)) this.producerConnected = null;
         this.setStatus('retrying', `publish: ${err.message}`);
         await sleep(Math.min(PUBLISH_BACKOFF_MAX_MS, 250 * 2 ** Math.min(attempt, 5)));
       }
     }
+  }
+
+  /**
+   * A refused batch is sent again record by record, so one bad record (too large, say) costs
+   * only itself: the others go out, and the refused ones are reported, never retried forever.
+   */
+  private async publishOneByOne(records: OutgoingRecord[], cause: Error): Promise<void> {
+    if (records.length === 1) throw new PublishRejectedError([{ record: records[0]!, reason: cause.message }]);
+    const rejected: PublishRejectedError['rejected'] = [];
+    for (const record of records) {
+      try {
+        await this.publishChunk([record]);
+      } catch (e) {
+        if (!(e instanceof PublishRejectedError)) throw e;
+        rejected.push(...e.rejected);
+      }
+    }
+    if (rejected.length > 0) throw new PublishRejectedError(rejected);
   }
 
   async subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription> {
@@ -136,13 +155,17 @@ export class KafkaBus implements Bus {
 
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics.map((k) => this.nameOf[k]), fromBeginning: options.fromBeginning ?? false });
+    const committer = commit ? new OffsetCommitter() : null;
     await consumer.run({
-      autoCommit: commit,
+      // Offsets are committed below, once the handler has applied the batch: one commit request
+      // at a time per consumer, carrying every partition finished meanwhile (kafkajs's own
+      // auto-commit sends one request per batch).
+      autoCommit: false,
       // Batches of different partitions are handled concurrently (each partition stays in order),
       // so one batch's publish and commit round trips no longer hold up every other partition.
       partitionsConsumedConcurrently: Math.min(16, options.topics.reduce((n, k) => n + (this.config.topics[k]?.partitions ?? 1), 0)),
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const topic = this.keyOf.get(batch.topic);
         if (topic === undefined) return;
@@ -156,7 +179,9 @@ export class KafkaBus implements Bus {
         }));
         await handler(records);
         resolveOffset(batch.lastOffset());
-        if (commit) await commitOffsetsIfNecessary();
+        // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits
+        // them even while the consumer is stopping: a batch applied just before close() stays read.
+        if (committer) await committer.commit(() => commitOffsetsIfNecessary(uncommittedOffsets()));
         await heartbeat();
       },
     });
@@ -177,6 +202,31 @@ export class KafkaBus implements Bus {
     clearInterval(this.watchdog);
     if (this.producerConnected) await this.producer.disconnect().catch(() => {});
     this.setStatus('closed');
+  }
+}
+
+/**
+ * Commits consumed offsets in as few requests as possible: a batch whose offset is resolved waits
+ * for the commit in flight (if any), then one commit carries every offset resolved meanwhile, on
+ * every partition. `commit()` resolves once a commit including this batch's offset succeeded and
+ * rejects if it failed (kafkajs then redelivers the batch, as when its own auto-commit fails).
+ */
+class OffsetCommitter {
+  private chain: Promise<void> = Promise.resolve();
+  private next: Promise<void> | null = null;
+
+  commit(commitResolved: () => Promise<void>): Promise<void> {
+    if (!this.next) {
+      const run = this.chain
+        .catch(() => {})
+        .then(() => {
+          this.next = null;
+          return commitResolved();
+        });
+      this.next = run;
+      this.chain = run;
+    }
+    return this.next;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Bus, OutgoingRecord } from '../../bus/bus.js';
+import { PublishRejectedError, type Bus, type OutgoingRecord } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import { encodeMessage, type MessageType, type PayloadOf } from '../../protocol/index.js';
 import type { RoleCounters } from './counters.js';
@@ -11,6 +11,8 @@ import type { RoleCounters } from './counters.js';
 export class Outbox {
   private queue: OutgoingRecord[] = [];
   private chain: Promise<void> = Promise.resolve();
+  /** A publish is queued on `chain` and has not taken the queue yet. */
+  private waiting = false;
   private closed = false;
   private wake: (() => void) | null = null;
 
@@ -35,10 +37,16 @@ export class Outbox {
   }
 
   flush(): Promise<void> {
-    if (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      this.chain = this.chain.then(() => this.publishWithRetry(batch));
+    // One publish waits its turn at a time: flushes arriving while it waits (other batches
+    // handled concurrently) join it instead of each queueing a publish of its own.
+    if (this.queue.length > 0 && !this.waiting) {
+      this.waiting = true;
+      this.chain = this.chain.then(() => {
+        this.waiting = false;
+        const batch = this.queue;
+        this.queue = [];
+        return batch.length > 0 ? this.publishWithRetry(batch) : undefined;
+      });
     }
     return this.chain;
   }
@@ -58,6 +66,13 @@ export class Outbox {
         return;
       } catch (error) {
         if (this.closed) return;
+        if (error instanceof PublishRejectedError) {
+          // The rest went out; the refused records can never go: report them and move on
+          // rather than stall every later message behind them.
+          this.counters.messagesOut += batch.length - error.rejected.length;
+          this.onPublishError(error, attempt);
+          return;
+        }
         this.onPublishError(error, attempt);
         await new Promise<void>((resolve) => {
           const handle = this.clock.setTimeout(() => resolve(), delay);
