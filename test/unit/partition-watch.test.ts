@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PartitionWatch } from '../../src/roles/central/partition-watch.js';
+
+test('a partition is stalled only once its ticks stop coming back; one never ticked is judged as usual', () => {
+  const w = new PartitionWatch(2000);
+  assert.equal(w.stalled(0, 0), false, 'nothing known: no protection');
+  w.tick(0, 5, 1000);
+  w.tick(1, 9, 1000);
+  assert.equal(w.stalled(0, 2500), false);
+  w.tick(1, 9, 2600);
+  assert.equal(w.stalled(0, 3100), true, 'partition 0 silent for 2.1 s');
+  assert.equal(w.stalled(1, 3100), false, 'partition 1 still flowing');
+  assert.equal(w.stalled(7, 3100), false, 'a partition never ticked');
+  assert.equal(w.stalled(undefined, 3100), false, 'unknown partition: stalled only if all are');
+  assert.equal(w.stalled(undefined, 5000), true, 'everything silent: a whole-cluster outage');
+});
+
+test('tick keys: the whole set while learning and every 30th tick, else one known key per partition', () => {
+  const w = new PartitionWatch(2000, 8);
+  assert.deepEqual(w.nextTickIndexes(), [0, 1, 2, 3, 4, 5, 6, 7]);
+  w.tick(0, 3, 0);
+  w.tick(1, 6, 0);
+  w.tick(0, 1, 0);
+  const sent = Array.from({ length: 30 }, () => w.nextTickIndexes());
+  assert.equal(sent.filter((s) => s.length === 8).length, 1, 'one full round in thirty to find new partitions');
+  for (const s of sent.filter((s) => s.length !== 8)) assert.deepEqual(s, [3, 6], 'else the first key seen on each partition');
+});
