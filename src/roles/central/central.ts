@@ -103,6 +103,13 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     }
     return out.flush();
   };
+  /** Batches of several partitions are handled at once: their outputs go out in one publish. */
+  let soon: Promise<void> | null = null;
+  const commitSoon = (): Promise<void> =>
+    (soon ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      soon = null;
+      return commit();
+    }));
 
   const rebuilt = await rebuildFromCpState({
     bus,
@@ -136,7 +143,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
         events.emit('handler-error', `could not apply ${message.type}: ${String(error)}`, { type: message.type, id: message.id, error: String(error) });
       }
     }
-    await commit();
+    await commitSoon();
   };
   subscription = await bus.subscribe(
     { group: options.groups.main, topics: ['cp-register', 'auth-request', 'telemetry', 'health'], commit: true },

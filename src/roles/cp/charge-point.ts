@@ -267,15 +267,19 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
       if (faulted) return intent({ ok: false, text: `${id} is already faulted` });
       faulted = true;
       endSupply('faulted');
-      out.add('cp.fault', { ...base(), detail });
+      // On the heartbeats' outbox: a heartbeat taken before the fault must never land after it
+      // (two outboxes publish concurrently, and central would read it as a recovery).
+      pulse.add('cp.fault', { ...base(), detail });
       events.emit('faulted', `${id} FAULTED: ${detail}`, { detail });
+      void pulse.flush();
       return intent({ ok: true, text: `${id} faulted` });
     },
     recover: () => {
       if (!faulted) return intent({ ok: false, text: `${id} is not faulted` });
       faulted = false;
-      out.add('cp.recover', base());
+      pulse.add('cp.recover', base());
       events.emit('recovered', `${id} recovered`, {});
+      void pulse.flush();
       return intent({ ok: true, text: `${id} recovered` });
     },
     close: async () => {
