@@ -103,11 +103,12 @@ function writeNodeConfig(n, nodes) {
     'transaction.state.log.min.isr': Math.min(rf, 2),
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': Math.min(rf, 2),
-    // Tuned for tests: groups form at once, small segments, quick failure detection (a killed
-    // broker is fenced after 3 s instead of 9, so its partitions get new leaders sooner).
+    // Tuned for tests: groups form at once, small segments, quicker failure detection (a killed
+    // broker is fenced after 6 s instead of 9, so its partitions get new leaders sooner; 3 s
+    // fenced live brokers of a loaded two-core machine).
     'group.initial.rebalance.delay.ms': 0,
-    'broker.session.timeout.ms': 3000,
-    'broker.heartbeat.interval.ms': 500,
+    'broker.session.timeout.ms': 6000,
+    'broker.heartbeat.interval.ms': 1000,
     'auto.create.topics.enable': false,
     'log.segment.bytes': 16 * 1024 * 1024,
     'num.network.threads': 2,
