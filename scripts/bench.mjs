@@ -376,7 +376,7 @@ async function phaseMaxN() {
     if (r.keepsUp && r.loadDelivered) best = Math.max(best, n);
     else break;
   }
-  const limit = tried.find((t) => t.cps > best && !t.keepsUp);
+  const limit = [...tried].sort((a, b) => a.cps - b.cps).find((t) => t.cps > best && !t.keepsUp);
   results.maxN = {
     largestKeptUp: best,
     limitedBy: limit ? (limit.loadDelivered ? 'central (its lag grew)' : 'the simulator: one process could not offer the load on this machine') : 'not reached',

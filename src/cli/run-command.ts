@@ -45,6 +45,8 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: () => Evcharge
     // Ink draws only the last frame when CI is set, and reads CI once, when it is loaded: clear
     // it first, then load the screens (headless runs never load React or Ink at all).
     delete process.env['CI'];
+    // React's development build is several times slower per frame; users get the production one.
+    process.env['NODE_ENV'] ??= 'production';
     const { runCentralTui, runChargePointTui, runDemoTui, runDriverTui } = await import('./tui-commands.js');
     switch (role) {
       case 'central':
