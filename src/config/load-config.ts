@@ -84,6 +84,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     topics,
     groups: file.consumer_groups,
     heartbeatTimeoutMs: file.central.heartbeat_timeout_ms,
+    driverAnswerTimeoutMs: file.driver.answer_timeout_ms,
   };
 }
 

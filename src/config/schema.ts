@@ -67,6 +67,10 @@ export const configFileSchema = z
       .object({ heartbeat_timeout_ms: z.number().int().min(100).default(3000) })
       .strict()
       .default({ heartbeat_timeout_ms: 3000 }),
+    driver: z
+      .object({ answer_timeout_ms: z.number().int().min(100).default(10000) })
+      .strict()
+      .default({ answer_timeout_ms: 10000 }),
   })
   .strict();
 
@@ -94,4 +98,6 @@ export interface EvchargeConfig {
   topics: Record<TopicKey, TopicConfig>;
   groups: { central: string; cp: string; driver: string };
   heartbeatTimeoutMs: number;
+  /** How long a driver waits for central's answer to a request before it gives up. */
+  driverAnswerTimeoutMs: number;
 }

@@ -40,6 +40,9 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     `  driver: "${tag}-driver-{driver_id}-group"`,
     'central:',
     `  heartbeat_timeout_ms: ${extra.heartbeatTimeoutMs ?? 3000}`,
+    // Patient: a test machine's two cores may be busy; a slow answer is not what tests check.
+    'driver:',
+    '  answer_timeout_ms: 30000',
     '',
   ].join('\n');
 }

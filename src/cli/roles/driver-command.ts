@@ -45,7 +45,7 @@ export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
 export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void, onEvent?: (e: RoleEvent) => void) {
   const conn = await connectRole(config, { role: 'driver', id }, print);
   const main = groupFor(config, 'driver', id);
-  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, ...(onEvent && { onEvent }) });
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, answerTimeoutMs: config.driverAnswerTimeoutMs, ...(onEvent && { onEvent }) });
   return { bus: conn.bus, driver };
 }
 
