@@ -95,7 +95,8 @@ if (files.length === 0) {
 }
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, EVCHARGE_BROKERS: brokers.join(','), EVCHARGE_REPO: ROOT },
+  // CI unset: Ink draws only the last frame when it sees CI, and the screen tests read frames.
+  env: { ...process.env, CI: undefined, EVCHARGE_BROKERS: brokers.join(','), EVCHARGE_REPO: ROOT },
 });
 const forward = (sig) => child.kill(sig);
 process.on('SIGINT', forward);
