@@ -93,7 +93,7 @@ if (files.length === 0) {
   console.error('[test] no test files matched');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=300000', '--test-force-exit', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   // CI unset: Ink draws only the last frame when it sees CI, and the screen tests read frames.
   env: { ...process.env, CI: undefined, EVCHARGE_BROKERS: brokers.join(','), EVCHARGE_REPO: ROOT },
