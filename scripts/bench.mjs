@@ -169,15 +169,14 @@ async function phaseCeilingAndIngest() {
   // The ceiling, on a topic with the same settings (central's own topics stay untouched).
   const ceilingTopic = `${cfg.tag}.ceiling`;
   const relayTopic = `${cfg.tag}.ceiling-relay`;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [ceilingTopic, relayTopic].map((topic) => ({
+  await createSettledTopics(
+    [ceilingTopic, relayTopic].map((topic) => ({
       topic,
       numPartitions: cfg.partitions,
       replicationFactor: cfg.rf,
       configEntries: [{ name: 'min.insync.replicas', value: String(cfg.minIsr) }],
     })),
-  });
+  );
   log(`ceiling: producing ${M} telemetry records (${valueBytes} B each) with kafkajs`);
   const produce = await rawProduce(kafka, ceilingTopic, telemetry);
   log(`ceiling: produce ${produce.perSecond}/s; consuming them back`);
@@ -230,6 +229,27 @@ async function phaseCeilingAndIngest() {
   await admin.deleteTopics({ topics: [ceilingTopic, relayTopic] }).catch(() => {});
 }
 
+/**
+ * Creates topics and waits until their metadata answers: on a cluster of several brokers a new
+ * topic reaches every broker a moment after createTopics returns, and a client that asks another
+ * broker first hears "This server does not host this topic-partition".
+ */
+async function createSettledTopics(topics) {
+  await admin.createTopics({ waitForLeaders: true, topics });
+  for (const { topic } of topics) {
+    for (let i = 0; ; i++) {
+      try {
+        await admin.fetchTopicMetadata({ topics: [topic] });
+        break;
+      } catch (e) {
+        if (i >= 30) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
 async function endOffset(topic) {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.reduce((n, p) => n + Number(p.offset), 0);
@@ -242,10 +262,9 @@ async function phaseLatency() {
   const cfg = isolatedConfig(newTag('latency'), topicSettings);
   configs.push(cfg);
   const pingTopic = `${cfg.tag}.ping`;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: pingTopic, numPartitions: cfg.partitions, replicationFactor: cfg.rf, configEntries: [{ name: 'min.insync.replicas', value: String(cfg.minIsr) }] }],
-  });
+  await createSettledTopics([
+    { topic: pingTopic, numPartitions: cfg.partitions, replicationFactor: cfg.rf, configEntries: [{ name: 'min.insync.replicas', value: String(cfg.minIsr) }] },
+  ]);
   const { summarize } = await import(path.join(ROOT, 'dist/src/sim/latency.js'));
   const ping = summarize(await rawPing(kafka, pingTopic, P.ping, `${cfg.tag}-ping`));
   await admin.deleteTopics({ topics: [pingTopic] }).catch(() => {});
