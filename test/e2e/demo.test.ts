@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/run-cli.js';
+import { TestNetwork } from '../helpers/role-process.js';
 
 test('evcharge demo --no-tui runs the whole network on the embedded bus, with no Kafka at all', async () => {
   // Pointing the brokers nowhere proves the demo does not touch Kafka. Drivers wait up to 5 s and
@@ -16,4 +17,14 @@ test('evcharge demo --no-tui runs the whole network on the embedded bus, with no
     assert.ok(Number(t['kwh']) > 0);
     assert.equal(Math.round(Number(t['totalEur']) * 100), Math.round(Number(t['kwh']) * Number(t['pricePerKwh']) * 100));
   }
+});
+
+test('evcharge demo --kafka runs the same network over the configured Kafka', async () => {
+  const net = new TestNetwork();
+  const r = await runCli(['demo', '--kafka', '--no-tui', '--json', '--seconds', '12', '--config', net.configPath], { timeoutMs: 60000 });
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(events.some((e) => e['kind'] === 'kafka-connected'), 'it connected to Kafka');
+  assert.equal(events.filter((e) => e['kind'] === 'cp-registered').length, 12);
+  assert.ok(events.filter((e) => e['kind'] === 'auth-granted').length >= 1, 'drivers were granted supplies over Kafka');
 });
