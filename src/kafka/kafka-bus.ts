@@ -17,7 +17,7 @@ const SILENCE_MS = 5000;
  * the handler has applied it.
  */
 export class KafkaBus implements Bus {
-  private readonly producer: Producer;
+  private producer: Producer;
   private producerConnected: Promise<void> | null = null;
   private readonly consumers = new Set<Consumer>();
   private readonly listeners = new Set<(s: BusStatus) => void>();
@@ -45,12 +45,31 @@ export class KafkaBus implements Bus {
       }
     }, 1000);
     this.watchdog.unref();
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
+  }
+
+  /**
+   * After a partition leader changes, kafkajs's idempotent producer can be left with sequence
+   * numbers the new leader refuses (OUT_OF_ORDER_SEQUENCE_NUMBER) on every later send. A new
+   * producer gets a new producer id and starts again; records it resends that had already landed
+   * are duplicates the consumers drop by message id.
+   */
+  private async resetProducer(reason: string): Promise<void> {
+    const old = this.producer;
+    const wasConnected = this.producerConnected;
+    this.producer = this.newProducer();
+    this.producerConnected = null;
+    appendLog(this.logFile, 'producer reset', { reason });
+    if (wasConnected) await old.disconnect().catch(() => {});
   }
 
   status(): BusStatus {
@@ -103,7 +122,14 @@ export class KafkaBus implements Bus {
         return;
       } catch (e) {
         const err = e as Error & { retriable?: boolean };
-        if (!isRetriable(err)) return this.publishOneByOne(records, err);
+        if (isSequenceError(err)) {
+          this.setStatus('retrying', `publish: ${err.message}; starting a new producer`);
+          await this.resetProducer(err.message);
+          continue;
+        }
+        // Too large for the broker: only the offending records are refused, the rest go out.
+        if (isSizeError(err)) return this.publishOneByOne(records, err);
+        if (!isRetriable(err)) throw err;
         if (/disconnected|not connected/i.test(err.message)) this.producerConnected = null;
         this.setStatus('retrying', `publish: ${err.message}`);
         await sleep(Math.min(PUBLISH_BACKOFF_MAX_MS, 250 * 2 ** Math.min(attempt, 5)));
@@ -239,6 +265,18 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
     list.push({ key: r.key, value: r.value });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+const causeChain = (e: Error): string => {
+  let text = e.message;
+  for (let c = (e as { cause?: Error }).cause; c; c = (c as { cause?: Error }).cause) text += ` | ${c.message}`;
+  return text;
+};
+function isSequenceError(e: Error): boolean {
+  return /out of order sequence|UNKNOWN_PRODUCER_ID|producer (id|epoch)|INVALID_PRODUCER_EPOCH|OutOfOrderSequence/i.test(causeChain(e));
+}
+function isSizeError(e: Error): boolean {
+  return /larger than the max message size|MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|too large/i.test(causeChain(e));
 }
 
 /** Errors worth waiting out: the cluster or a leader is away. Anything else is a bug or bad input. */
