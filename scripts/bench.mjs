@@ -117,6 +117,9 @@ function centralProcess(cfg, { tui = false, nodeArgs = [] } = {}) {
 
 async function waitServing(central) {
   await central.waitFor((e) => e.kind === 'serving', 'central serving', 60000);
+  // Central has just created its topics: on several brokers their metadata spreads a moment
+  // later, and a producer asking a broker that has not heard yet fails (see createSettledTopics).
+  await new Promise((r) => setTimeout(r, kafkaEnv.brokers.length > 1 ? 3000 : 0));
 }
 
 function simArgs(cfg, { cps, drivers, seconds, supplySeconds, pause = 0.5, rate = 1, maxRequests, reportEvery = 2 }) {
