@@ -229,7 +229,8 @@ async function phaseCeilingAndIngest() {
   log(`ingest: central applied ${M - lag} in ${seconds.toFixed(2)} s = ${perSecond}/s (relayed ${relayed}); ratio ${results.ingest.ratioToConsume} of raw consume, ${results.ingest.ratioToConsumeAndRelay} of consume+relay`);
   await producer.disconnect();
   await central.stop();
-  await admin.deleteTopics({ topics: [ceilingTopic, relayTopic] }).catch(() => {});
+  // Not deleted here: the shared admin would keep asking for them, and on several brokers a
+  // deleted topic fails its later metadata requests. They carry the run's tag.
 }
 
 /**
@@ -270,7 +271,6 @@ async function phaseLatency() {
   ]);
   const { summarize } = await import(path.join(ROOT, 'dist/src/sim/latency.js'));
   const ping = summarize(await rawPing(kafka, pingTopic, P.ping, `${cfg.tag}-ping`));
-  await admin.deleteTopics({ topics: [pingTopic] }).catch(() => {});
   log(`latency: raw kafkajs produce→consume p50 ${ping.p50} ms p99 ${ping.p99} ms`);
 
   const central = centralProcess(cfg);
