@@ -67,8 +67,19 @@ export class PublishRejectedError extends Error {
   }
 }
 
+export interface PublishOptions {
+  /**
+   * `pulse`: small records that say "still here" and are superseded by the next one (CP
+   * heartbeats, central's ticks, and the fault/recover that must stay in order with them). They
+   * travel apart from other records, so a record waiting for a new partition leader cannot hold
+   * them back, and retry within a second. Duplicates are possible; order per key is kept.
+   * A bus with nothing to wait for (the embedded one) may ignore it.
+   */
+  lane?: 'main' | 'pulse';
+}
+
 export interface Bus {
-  publish(records: OutgoingRecord[]): Promise<void>;
+  publish(records: OutgoingRecord[], options?: PublishOptions): Promise<void>;
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription>;
   status(): BusStatus;
   onStatus(listener: (status: BusStatus) => void): () => void;

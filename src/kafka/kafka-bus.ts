@@ -1,10 +1,11 @@
-import { Partitioners, type Consumer, type Kafka, type Producer } from './kafkajs.js';
-import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
+import type { Consumer, Kafka } from './kafkajs.js';
+import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
+import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
+import { ProducerLane } from './producer-lane.js';
 
-const PUBLISH_BACKOFF_MAX_MS = 5000;
 /** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
 /** A consumer fetch returns at least every second; this long without any answer means trouble. */
@@ -13,12 +14,13 @@ const SILENCE_MS = 5000;
 /**
  * The Bus over Kafka. Publishing waits for every in-sync replica (acks -1) through an idempotent
  * producer, and keeps retrying while the cluster is away instead of dropping records: the caller's
- * promise resolves only once Kafka has the record. Consumers commit a batch's offsets only after
- * the handler has applied it.
+ * promise resolves only once Kafka has the record. The `pulse` lane is a second, non-idempotent
+ * producer that retries within a second. Consumers commit a batch's offsets only after the
+ * handler has applied it.
  */
 export class KafkaBus implements Bus {
-  private producer: Producer;
-  private producerConnected: Promise<void> | null = null;
+  private readonly main: ProducerLane;
+  private readonly pulse: ProducerLane;
   private readonly consumers = new Set<Consumer>();
   private readonly listeners = new Set<(s: BusStatus) => void>();
   private current: BusStatus;
@@ -45,31 +47,10 @@ export class KafkaBus implements Bus {
       }
     }, 1000);
     this.watchdog.unref();
-    this.producer = this.newProducer();
-  }
-
-  private newProducer(): Producer {
-    return this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-  }
-
-  /**
-   * After a partition leader changes, kafkajs's idempotent producer can be left with sequence
-   * numbers the new leader refuses (OUT_OF_ORDER_SEQUENCE_NUMBER) on every later send. A new
-   * producer gets a new producer id and starts again; records it resends that had already landed
-   * are duplicates the consumers drop by message id.
-   */
-  private async resetProducer(reason: string): Promise<void> {
-    const old = this.producer;
-    const wasConnected = this.producerConnected;
-    this.producer = this.newProducer();
-    this.producerConnected = null;
-    appendLog(this.logFile, 'producer reset', { reason });
-    if (wasConnected) await old.disconnect().catch(() => {});
+    const { initialRetryTimeMs, maxRetryTimeMs, retries } = config.retry;
+    this.main = new ProducerLane(kafka, { name: 'main', idempotent: true, retry: { initialRetryTime: initialRetryTimeMs, maxRetryTime: maxRetryTimeMs, retries }, backoffMaxMs: 5000 }, logFile);
+    // A heartbeat is worth something only while it is fresh: retry often, give up on none.
+    this.pulse = new ProducerLane(kafka, { name: 'pulse', idempotent: false, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 }, backoffMaxMs: 1000 }, logFile);
   }
 
   status(): BusStatus {
@@ -92,7 +73,8 @@ export class KafkaBus implements Bus {
     for (const l of this.listeners) l(this.current);
   }
 
-  async publish(records: OutgoingRecord[]): Promise<void> {
+  async publish(records: OutgoingRecord[], options?: PublishOptions): Promise<void> {
+    const lane = options?.lane === 'pulse' ? this.pulse : this.main;
     // A broker refuses a record batch over message.max.bytes (1 MiB by default) for good: one big
     // publish (central after thousands of registrations) goes out as several requests, in order.
     let start = 0;
@@ -101,38 +83,35 @@ export class KafkaBus implements Bus {
       // Bytes, not characters: `€` is three bytes on the wire.
       const size = Buffer.byteLength(records[i]!.value) + Buffer.byteLength(records[i]!.key) + 64;
       if (i > start && bytes + size > PUBLISH_CHUNK_BYTES) {
-        await this.publishChunk(records.slice(start, i));
+        await this.publishChunk(lane, records.slice(start, i));
         start = i;
         bytes = 0;
       }
       bytes += size;
     }
-    if (start < records.length) await this.publishChunk(start === 0 ? records : records.slice(start));
+    if (start < records.length) await this.publishChunk(lane, start === 0 ? records : records.slice(start));
   }
 
-  private async publishChunk(records: OutgoingRecord[]): Promise<void> {
+  private async publishChunk(lane: ProducerLane, records: OutgoingRecord[]): Promise<void> {
     const topicMessages = groupByTopic(records, this.nameOf);
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new Error('bus is closed');
       try {
-        this.producerConnected ??= this.producer.connect();
-        await this.producerConnected;
-        await this.producer.sendBatch({ acks: -1, topicMessages });
+        await lane.send(topicMessages);
         this.setStatus('connected');
         return;
       } catch (e) {
         const err = e as Error & { retriable?: boolean };
         if (isSequenceError(err)) {
           this.setStatus('retrying', `publish: ${err.message}; starting a new producer`);
-          await this.resetProducer(err.message);
+          await lane.reset(err.message);
           continue;
         }
         // Too large for the broker: only the offending records are refused, the rest go out.
-        if (isSizeError(err)) return this.publishOneByOne(records, err);
+        if (isSizeError(err)) return this.publishOneByOne(lane, records, err);
         if (!isRetriable(err)) throw err;
-        if (/disconnected|not connected/i.test(err.message)) this.producerConnected = null;
         this.setStatus('retrying', `publish: ${err.message}`);
-        await sleep(Math.min(PUBLISH_BACKOFF_MAX_MS, 250 * 2 ** Math.min(attempt, 5)));
+        await sleep(Math.min(lane.settings.backoffMaxMs, 250 * 2 ** Math.min(attempt, 5)));
       }
     }
   }
@@ -141,12 +120,12 @@ export class KafkaBus implements Bus {
    * A refused batch is sent again record by record, so one bad record (too large, say) costs
    * only itself: the others go out, and the refused ones are reported, never retried forever.
    */
-  private async publishOneByOne(records: OutgoingRecord[], cause: Error): Promise<void> {
+  private async publishOneByOne(lane: ProducerLane, records: OutgoingRecord[], cause: Error): Promise<void> {
     if (records.length === 1) throw new PublishRejectedError([{ record: records[0]!, reason: cause.message }]);
     const rejected: PublishRejectedError['rejected'] = [];
     for (const record of records) {
       try {
-        await this.publishChunk([record]);
+        await this.publishChunk(lane, [record]);
       } catch (e) {
         if (!(e instanceof PublishRejectedError)) throw e;
         rejected.push(...e.rejected);
@@ -226,7 +205,7 @@ export class KafkaBus implements Bus {
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})));
     this.consumers.clear();
     clearInterval(this.watchdog);
-    if (this.producerConnected) await this.producer.disconnect().catch(() => {});
+    await Promise.all([this.main.close(), this.pulse.close()]);
     this.setStatus('closed');
   }
 }
@@ -265,29 +244,6 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
     list.push({ key: r.key, value: r.value });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-const causeChain = (e: Error): string => {
-  let text = e.message;
-  for (let c = (e as { cause?: Error }).cause; c; c = (c as { cause?: Error }).cause) text += ` | ${c.message}`;
-  return text;
-};
-function isSequenceError(e: Error): boolean {
-  return /out of order sequence|UNKNOWN_PRODUCER_ID|producer (id|epoch)|INVALID_PRODUCER_EPOCH|OutOfOrderSequence/i.test(causeChain(e));
-}
-function isSizeError(e: Error): boolean {
-  return /larger than the max message size|MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|too large/i.test(causeChain(e));
-}
-
-/** Errors worth waiting out: the cluster or a leader is away. Anything else is a bug or bad input. */
-function isRetriable(e: Error & { retriable?: boolean; name: string }): boolean {
-  if (e.retriable) return true;
-  if (/KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|KafkaJSRequestTimeoutError|KafkaJSNonRetriableError/.test(e.name)) {
-    // NonRetriable is what kafkajs throws once its own retries are exhausted; look at the cause.
-    const cause = (e as { cause?: Error & { retriable?: boolean } }).cause;
-    return e.name !== 'KafkaJSNonRetriableError' || cause === undefined || isRetriable(cause as Error & { retriable?: boolean });
-  }
-  return /ECONNREFUSED|ECONNRESET|EPIPE|Connection (timeout|error)|not connected|disconnected|leader|coordinator|NOT_ENOUGH_REPLICAS|timed out/i.test(e.message);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -26,3 +26,18 @@ test('tick keys: the whole set while learning and every 30th tick, else one know
   assert.equal(sent.filter((s) => s.length === 8).length, 1, 'one full round in thirty to find new partitions');
   for (const s of sent.filter((s) => s.length !== 8)) assert.deepEqual(s, [3, 6], 'else the first key seen on each partition');
 });
+
+test('a partition that stalled counts as heard from when its ticks came back, so its CPs get a full timeout', () => {
+  const w = new PartitionWatch(2000);
+  w.tick(0, 1, 1000);
+  w.tick(1, 2, 1000);
+  w.tick(0, 1, 2000);
+  assert.equal(w.flowingSince(0), undefined, 'never stalled: nothing to add');
+  w.tick(0, 1, 9000); // seven seconds of failover on partition 0
+  w.tick(1, 2, 2900); // partition 1 only 1.9 s late: not a stall
+  assert.equal(w.flowingSince(0), 9000);
+  assert.equal(w.flowingSince(1), undefined);
+  assert.equal(w.flowingSince(undefined), 9000, 'a CP never heard: the latest return of any partition');
+  w.tick(0, 1, 10000);
+  assert.equal(w.flowingSince(0), 9000, 'regular ticks after the return keep the time it returned');
+});

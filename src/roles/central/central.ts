@@ -57,6 +57,9 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   const out = new Outbox(bus, clock, 'central', counters, (error, attempt) => {
     if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
   });
+  // Ticks travel on the bus's pulse lane, as CP heartbeats do: what reaches central on a
+  // partition is judged by records sent the same way.
+  const ticks = new Outbox(bus, clock, 'central', counters, () => {}, { lane: 'pulse' });
   const inbox = new Inbox({
     counters,
     outbox: out,
@@ -152,8 +155,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   await subscription.ready;
   // Central's pulse on every health partition: what PartitionWatch judges liveness against.
   const tickTimer = clock.setInterval(() => {
-    for (const index of ctx.partitions.nextTickIndexes()) out.add('central.tick', { index });
-    void out.flush();
+    for (const index of ctx.partitions.nextTickIndexes()) ticks.add('central.tick', { index });
+    void ticks.flush();
   }, 1000);
   let day = localDay(clock.now());
   const livenessTimer = clock.setInterval(() => {
@@ -191,6 +194,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       unwatch();
       await subscription?.close();
       out.close();
+      ticks.close();
       phase = 'closed';
       store.changed();
     },

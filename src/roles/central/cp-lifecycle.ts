@@ -128,9 +128,11 @@ export function checkLiveness(ctx: CentralContext): void {
   for (const cp of ctx.table.all()) {
     // Central cannot hear this CP's partition right now (broker failover, outage, backlog):
     // its silence proves nothing, so nothing is decided about it until the partition flows.
-    if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
+    const partition = ctx.heartbeatPartition.get(cp.id);
+    if (ctx.partitions.stalled(partition, now)) continue;
     if (cp.connected) {
-      if (cp.lastHeartbeatAt === null || now - cp.lastHeartbeatAt > ctx.heartbeatTimeoutMs) {
+      const heardAt = Math.max(cp.lastHeartbeatAt ?? -Infinity, ctx.partitions.flowingSince(partition) ?? -Infinity);
+      if (now - heardAt > ctx.heartbeatTimeoutMs) {
         cp.connected = false;
         ctx.table.touch(cp);
         ctx.events.emit('cp-disconnected', `${cp.id} DISCONNECTED (no heartbeat for ${ctx.heartbeatTimeoutMs} ms)`, {

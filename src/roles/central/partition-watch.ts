@@ -7,6 +7,8 @@
  */
 export class PartitionWatch {
   private readonly lastTickAt = new Map<number, number>();
+  /** When ticks came back on a partition after a stall. */
+  private readonly resumedAt = new Map<number, number>();
   /** One tick key index known to land on each partition (learned from ticks coming back). */
   private readonly keyFor = new Map<number, number>();
   private ticksSent = 0;
@@ -18,6 +20,8 @@ export class PartitionWatch {
   ) {}
 
   tick(partition: number, index: number, now: number): void {
+    const last = this.lastTickAt.get(partition);
+    if (last !== undefined && now - last > this.stallAfterMs) this.resumedAt.set(partition, now);
     this.lastTickAt.set(partition, now);
     if (!this.keyFor.has(partition)) this.keyFor.set(partition, index);
   }
@@ -36,6 +40,19 @@ export class PartitionWatch {
     if (partition === undefined) return this.allStalled(now);
     const at = this.lastTickAt.get(partition);
     return at !== undefined && now - at > this.stallAfterMs;
+  }
+
+  /**
+   * Since when the partition has been flowing, if it stalled before: CPs' silence is counted
+   * from then. Ticks and heartbeats come back from a failover a little apart (each producer
+   * finds the new leader on its own), so a CP must not be judged by the time its partition
+   * was away.
+   */
+  flowingSince(partition: number | undefined): number | undefined {
+    if (partition !== undefined) return this.resumedAt.get(partition);
+    let latest: number | undefined;
+    for (const at of this.resumedAt.values()) if (latest === undefined || at > latest) latest = at;
+    return latest;
   }
 
   /** Every partition that ever ticked has stopped: central hears nothing at all. */

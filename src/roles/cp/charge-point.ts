@@ -51,9 +51,9 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
   const out = new Outbox(bus, clock, `cp:${id}`, counters, (error, attempt) => {
     if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
   });
-  // Heartbeats publish on their own: a telemetry record waiting for a new partition leader
-  // (broker failover) must not hold back the proof that this CP is alive.
-  const pulse = new Outbox(bus, clock, `cp:${id}`, counters, () => {});
+  // Heartbeats publish on their own, on the bus's pulse lane: a telemetry record waiting for a
+  // new partition leader (broker failover) must not hold back the proof that this CP is alive.
+  const pulse = new Outbox(bus, clock, `cp:${id}`, counters, () => {}, { lane: 'pulse' });
   const inbox = new Inbox({
     counters,
     outbox: out,

@@ -1,4 +1,4 @@
-import { PublishRejectedError, type Bus, type OutgoingRecord } from '../../bus/bus.js';
+import { PublishRejectedError, type Bus, type OutgoingRecord, type PublishOptions } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import { encodeMessage, type MessageType, type PayloadOf } from '../../protocol/index.js';
 import type { RoleCounters } from './counters.js';
@@ -22,6 +22,8 @@ export class Outbox {
     readonly sender: string,
     private readonly counters: RoleCounters,
     private readonly onPublishError: (error: unknown, attempt: number) => void,
+    /** Which lane of the bus this outbox publishes on (see PublishOptions). */
+    private readonly publishOptions: PublishOptions = {},
   ) {}
 
   add<T extends MessageType>(type: T, payload: PayloadOf<T>, id?: string): void {
@@ -61,7 +63,7 @@ export class Outbox {
     let delay = 100;
     for (let attempt = 1; !this.closed; attempt++) {
       try {
-        await this.bus.publish(batch);
+        await this.bus.publish(batch, this.publishOptions);
         this.counters.messagesOut += batch.length;
         return;
       } catch (error) {
