@@ -46,11 +46,11 @@ export const configFileSchema = z
         retry: z
           .object({
             initial_retry_time_ms: z.number().int().positive().default(300),
-            max_retry_time_ms: z.number().int().positive().default(10000),
+            max_retry_time_ms: z.number().int().positive().default(1000),
             retries: z.number().int().min(0).default(8),
           })
           .strict()
-          .default({ initial_retry_time_ms: 300, max_retry_time_ms: 10000, retries: 8 }),
+          .default({ initial_retry_time_ms: 300, max_retry_time_ms: 1000, retries: 8 }),
       })
       .strict(),
     topic_defaults: topicDefaults,

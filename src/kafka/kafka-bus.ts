@@ -182,7 +182,14 @@ export class KafkaBus implements Bus {
           offset: m.offset,
           timestamp: Number(m.timestamp),
         }));
-        await handler(records);
+        // kafkajs heartbeats only between batches: a handler waiting for a publish through a
+        // failover would let the group session lapse and lose the consumer its partitions.
+        const beat = setInterval(() => void heartbeat().catch(() => {}), 1000);
+        try {
+          await handler(records);
+        } finally {
+          clearInterval(beat);
+        }
         resolveOffset(batch.lastOffset());
         // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits
         // them even while the consumer is stopping: a batch applied just before close() stays read.

@@ -2,7 +2,8 @@ import { roundKwh } from '../../src/protocol/money.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
-import { clusterSkip, leadersOf, longestGap, mustKafka, sleep } from './cluster-control.js';
+import { clusterSkip, leadersOf, longestGap, mustKafka, sleep, waitForFullIsr } from './cluster-control.js';
+import { TOPIC_KEYS } from '../../src/bus/topics.js';
 
 // Opt-in (EVCHARGE_HEAVY_TESTS=1): in CI-like runs on two cores, a broker kill still cut 2 of 20
 // (and 2 of 5) supplies as cp-disconnected: CPs' heartbeats stalled past the timeout while central's
@@ -40,7 +41,8 @@ test(`a broker dies during ${SUPPLIES} supplies, then another: every supply comp
   t.diagnostic(`killed node ${first} (led most telemetry partitions)`);
   await sleep(10000);
   mustKafka('start-node', String(first));
-  await sleep(5000);
+  const caughtUp = await waitForFullIsr(TOPIC_KEYS.map((k) => `${net.tag}.${k}`));
+  t.diagnostic(`node ${first} back in sync ${caughtUp} ms after its start`);
   const second = (await leadersOf(telemetry)).find((n) => n !== first)!;
   mustKafka('kill-node', String(second));
   t.diagnostic(`killed node ${second}`);

@@ -42,6 +42,32 @@ export async function leadersOf(topic: string): Promise<number[]> {
   }
 }
 
+/**
+ * Waits until every partition of `topics` (and the group offsets topic) has all its replicas in
+ * sync again: a restarted broker counts as back only then. Killing the next broker earlier
+ * would leave partitions with one in-sync replica, below min ISR 2: a second failure, not the
+ * restart-then-kill the tests mean.
+ */
+export async function waitForFullIsr(topics: string[], ms = 90_000): Promise<number> {
+  const started = Date.now();
+  const config = parseConfig(isolatedConfigYaml(uniqueTag()), 'probe.yaml');
+  const admin = createKafka(config, { role: 'test-probe' }).kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      const lagging = await admin
+        .fetchTopicMetadata({ topics: [...topics, '__consumer_offsets'] })
+        .then((meta) => meta.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length).map((p) => `${t.name}/${p.partitionId}`)))
+        .catch((e: Error) => [`metadata: ${e.message}`]);
+      if (lagging.length === 0) return Date.now() - started;
+      if (Date.now() - started > ms) throw new Error(`replicas still out of sync after ${ms} ms: ${lagging.slice(0, 5).join(', ')}`);
+      await sleep(500);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Longest pause between consecutive events of `kind` in a role's output, in ms. */
