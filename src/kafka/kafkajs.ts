@@ -1,6 +1,9 @@
 // kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports, so they are taken
 // from the default export once, here.
 import kafkajs from 'kafkajs';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
+
+applyKafkajsIdleFix();
 
 export const { Kafka, Partitioners, ConfigResourceTypes, logLevel } = kafkajs;
 export type { Admin, Consumer, Producer, logCreator } from 'kafkajs';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKafka } from '../../src/kafka/kafka-client.js';
@@ -25,6 +25,17 @@ export function mustKafka(...args: string[]): string {
   const r = kafkaScript(...args);
   if (r.status !== 0) throw new Error(`kafka.mjs ${args.join(' ')} failed:\n${r.out}`);
   return r.out;
+}
+
+/** Like mustKafka, without blocking the test's event loop (a broker restart takes a while). */
+export function kafkaAsync(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'scripts/kafka.mjs'), ...args]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kafka.mjs ${args.join(' ')} failed:\n${out}`))));
+  });
 }
 
 /** Node ids (1..3) leading the partitions of `topic`, most partitions first. */
