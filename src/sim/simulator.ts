@@ -5,6 +5,7 @@ import { startCentral, type Central } from '../roles/central/index.js';
 import { startChargePoint, type ChargePoint } from '../roles/cp/index.js';
 import { runSingle, startDriver, type Driver, type ServiceResult } from '../roles/driver/index.js';
 import { newCounters, type RoleCounters } from '../roles/shared/counters.js';
+import { seededRandom } from '../roles/demo/random.js';
 import { LatencyRecorder, type LatencySummary } from './latency.js';
 import { SharedSubscriptionBus, type SharedBusStats } from './shared-subscription-bus.js';
 
@@ -85,18 +86,6 @@ export interface SimResult {
   summary: SimReport;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number) => String(n).padStart(5, '0');
 
 /**
@@ -111,7 +100,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<SimResult
   const prefix = options.idPrefix ?? 'SIM';
   const [supplyMin, supplyMax] = options.supplyMs ?? [3000, 8000];
   const pauseMs = options.pauseMs ?? 200;
-  const random = rng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const shared = new SharedSubscriptionBus(options.bus, {
     group: options.groups.shared,
     routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response', 'driver-updates'],

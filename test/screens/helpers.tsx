@@ -1,7 +1,5 @@
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
-import { FakeClock } from '../../src/bus/fake-clock.js';
 import type { Clock } from '../../src/bus/clock.js';
 import { QuitProvider, QuitRequests } from '../../src/screens/shared/quit.js';
 import { ScreenEnvProvider } from '../../src/screens/shared/screen-context.js';
@@ -82,21 +80,4 @@ export function stripAnsi(text: string): string {
   return text.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 }
 
-export interface TestNet {
-  clock: FakeClock;
-  bus: EmbeddedBus;
-}
-
-export function testNet(): TestNet {
-  const clock = new FakeClock();
-  return { clock, bus: new EmbeddedBus({ clock, retryDelayMs: 1 }) };
-}
-
-/** Advances fake time by `ms` in steps, letting the bus deliver after each step. */
-export async function advance(net: TestNet, ms: number, step = 100): Promise<void> {
-  await net.bus.idle();
-  for (let t = 0; t < ms; t += step) {
-    net.clock.advance(Math.min(step, ms - t));
-    await net.bus.idle();
-  }
-}
+export { advance, testNet, type TestNet } from '../helpers/embedded-net.js';

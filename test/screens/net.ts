@@ -1,7 +1,5 @@
-import { startCentral, type Central } from '../../src/roles/central/index.js';
-import { startChargePoint, type ChargePoint } from '../../src/roles/cp/index.js';
-import { startDriver, type Driver } from '../../src/roles/driver/index.js';
-import { advance, testNet, type TestNet } from './helpers.js';
+import { startCentral } from '../../src/roles/central/index.js';
+import { joinNetwork, testNet, type EmbeddedNetwork } from '../helpers/embedded-net.js';
 
 export const CP_SPECS = [
   { id: 'CP001', location: 'Madrid Centro', pricePerKwh: 0.35, maxKw: 22 },
@@ -9,35 +7,19 @@ export const CP_SPECS = [
   { id: 'CP003', location: 'Sevilla Sur', pricePerKwh: 0.3, maxKw: 11 },
 ];
 
-export interface Network extends TestNet {
-  central: Central;
-  cps: Map<string, ChargePoint>;
-  driver: Driver;
-  close(): Promise<void>;
-}
+export type Network = EmbeddedNetwork;
 
 /** Central, the three CPs above (registered) and DRIVER001, on the embedded bus with a fake clock. */
 export async function startNetwork(): Promise<Network> {
   const net = testNet();
   const central = await startCentral({ bus: net.bus, clock: net.clock, groups: { main: 'central-group', state: 'central-state' } });
-  const cps = new Map<string, ChargePoint>();
-  for (const s of CP_SPECS) {
-    cps.set(s.id, await startChargePoint({ bus: net.bus, clock: net.clock, groups: { main: `cp-${s.id}-group` }, rampMs: 1000, ...s }));
-  }
-  const driver = await startDriver({ bus: net.bus, clock: net.clock, groups: { main: 'driver-D1-group', state: 'driver-D1-state' }, id: 'DRIVER001' });
-  await advance(net, 2000);
-  return {
-    ...net,
+  return joinNetwork(
+    net,
     central,
-    cps,
-    driver,
-    close: async () => {
-      await driver.close();
-      for (const cp of cps.values()) await cp.close();
-      await central.close();
-      await net.bus.close();
-    },
-  };
+    CP_SPECS.map((s) => ({ groups: { main: `cp-${s.id}-group` }, rampMs: 1000, ...s })),
+    { groups: { main: 'driver-D1-group', state: 'driver-D1-state' }, id: 'DRIVER001' },
+    2000,
+  );
 }
 
 /** A wrapper of a role object that records the intents called on it. */

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
-import { FakeClock } from '../../src/bus/fake-clock.js';
 import type { TopicKey } from '../../src/bus/topics.js';
 import {
   decodeRecord,
@@ -11,15 +9,8 @@ import {
   type PayloadOf,
 } from '../../src/protocol/index.js';
 
-export interface TestNet {
-  clock: FakeClock;
-  bus: EmbeddedBus;
-}
-
-export function testNet(): TestNet {
-  const clock = new FakeClock();
-  return { clock, bus: new EmbeddedBus({ clock, retryDelayMs: 1 }) };
-}
+export { testNet, type TestNet } from '../helpers/embedded-net.js';
+import { advance, type TestNet } from '../helpers/embedded-net.js';
 
 /** Lets the bus deliver everything pending (no fake time passes). */
 export async function flush(net: TestNet): Promise<void> {
@@ -27,13 +18,7 @@ export async function flush(net: TestNet): Promise<void> {
 }
 
 /** Advances fake time by `ms` in steps, letting the bus deliver after each step. */
-export async function run(net: TestNet, ms: number, step = 100): Promise<void> {
-  await net.bus.idle();
-  for (let t = 0; t < ms; t += step) {
-    net.clock.advance(Math.min(step, ms - t));
-    await net.bus.idle();
-  }
-}
+export const run = advance;
 
 /** Publishes one message as some role would (a fake CP or driver in central's tests). */
 export async function send<T extends MessageType>(
