@@ -73,7 +73,8 @@ export interface PublishOptions {
    * heartbeats, central's ticks, and the fault/recover that must stay in order with them). They
    * travel apart from other records, so a record waiting for a new partition leader cannot hold
    * them back, and retry within a second. Duplicates are possible; order per key is kept.
-   * A bus with nothing to wait for (the embedded one) may ignore it.
+   * The embedded bus (nothing to wait for) and the simulator's shared bus (one producer for
+   * thousands of roles, measured for throughput) ignore it.
    */
   lane?: 'main' | 'pulse';
 }
