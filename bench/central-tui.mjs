@@ -25,6 +25,10 @@ const { connectKafka } = await import(dist('src/kafka/connect.js'));
 const { startCentral } = await import(dist('src/roles/central/index.js'));
 const { stateReaderGroup } = await import(dist('src/cli/connect-role.js'));
 const { summarize } = await import(dist('src/sim/latency.js'));
+// As `evcharge` does before it loads the screens: Ink reads CI once, at load, and would draw only
+// the last frame; users get React's production build.
+delete process.env.CI;
+process.env.NODE_ENV ??= 'production';
 let screen;
 try {
   const React = (await import('react')).default;

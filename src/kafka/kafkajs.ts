@@ -1,5 +1,7 @@
 // kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports, so they are taken
 // from the default export once, here.
+// Must come first: it patches a kafkajs module before kafkajs loads it (see the file).
+import './kafkajs-send-fix.js';
 import kafkajs from 'kafkajs';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 
