@@ -60,3 +60,9 @@ test('a send fully acknowledged goes once; one never acknowledged fails retriabl
   });
   assert.equal(never.calls.length, 5);
 });
+
+test('acks 0 gets no answers from brokers: nothing is checked or resent', async () => {
+  const f = fakeSend(0, Infinity);
+  await completeSends(f.create)(f.options)({ acks: 0, topicMessages: [{ topic: 't', messages: [{ key: 'p0' }] }] });
+  assert.equal(f.calls.length, 1);
+});
