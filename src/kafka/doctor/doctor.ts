@@ -439,7 +439,18 @@ async function checkGroups(admin: Admin, config: EvchargeConfig, readableTopics:
     const report: GroupReport = { groupId: m.groupId, role: m.role, id: m.id, state: d?.state ?? 'Unknown', members, topics: [], lag: 0, error: null };
     if (readableTopics.length === 0) return report;
     try {
-      const committed = await bounded(admin.fetchOffsets({ groupId: m.groupId, topics: readableTopics }), stepMs, `reading ${m.groupId}'s offsets`);
+      // Every offset the group has committed, asked without naming topics: named, kafkajs lists
+      // each topic's partitions from its own metadata first, and on a young cluster that list
+      // came back empty now and then (the doctor then said "no committed offsets").
+      const all = await bounded(admin.fetchOffsets({ groupId: m.groupId }), stepMs, `reading ${m.groupId}'s offsets`);
+      const byTopic = new Map(all.map((t) => [t.topic, t.partitions]));
+      const committed = readableTopics.flatMap((topic) => {
+        const partitions = byTopic.get(topic) ?? [];
+        if (partitions.length > 0) return [{ topic, partitions }];
+        // Assigned but nothing committed yet: its partitions, each without an offset.
+        const held = [...new Set(members.flatMap((mem) => mem.assignment[topic] ?? []))].sort((a, b) => a - b);
+        return held.length ? [{ topic, partitions: held.map((partition) => ({ partition, offset: '-1' })) }] : [];
+      });
       const assigned = new Set(members.flatMap((mem) => Object.keys(mem.assignment)));
       for (const { topic, partitions } of committed) {
         const any = partitions.some((p) => Number(p.offset) >= 0);
