@@ -66,3 +66,12 @@ test('acks 0 gets no answers from brokers: nothing is checked or resent', async 
   await completeSends(f.create)(f.options)({ acks: 0, topicMessages: [{ topic: 't', messages: [{ key: 'p0' }] }] });
   assert.equal(f.calls.length, 1);
 });
+
+test('when every partition of a topic answered, no record is looked up again', async () => {
+  const f = fakeSend(-1, 0);
+  let lookups = 0;
+  const partitioner = (a: { message: { key?: unknown } }) => (lookups++, f.options.partitioner(a));
+  const messages = ['p0', 'p1', 'p2', 'p3'].map((key) => ({ key }));
+  await completeSends(f.create)({ ...f.options, partitioner })({ topicMessages: [{ topic: 't', messages }] });
+  assert.equal(lookups, 0);
+});
