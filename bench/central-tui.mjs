@@ -23,7 +23,7 @@ const out = (obj) => process.stdout.write(JSON.stringify({ at: Date.now(), ...ob
 const { loadConfig } = await import(dist('src/config/load-config.js'));
 const { connectKafka } = await import(dist('src/kafka/connect.js'));
 const { startCentral } = await import(dist('src/roles/central/index.js'));
-const { stateReaderGroup } = await import(dist('src/cli/connect-role.js'));
+const { centralGroups } = await import(dist('src/cli/connect-role.js'));
 const { summarize } = await import(dist('src/sim/latency.js'));
 // As `evcharge` does before it loads the screens: Ink reads CI once, at load, and would draw only
 // the last frame; users get React's production build.
@@ -45,8 +45,9 @@ const config = loadConfig(arg('--config'));
 const { bus } = await connectKafka(config, { who: { role: 'central' } });
 const central = await startCentral({
   bus,
-  groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
+  groups: centralGroups(config),
   heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+  takeoverTimeoutMs: config.takeoverTimeoutMs,
   onEvent: (e) => {
     if (e.kind === 'serving' || e.kind === 'state-rebuilt') out({ kind: e.kind, ...e.data });
   },

@@ -1,3 +1,4 @@
+import type { Lease, LeaseOptions } from './leadership.js';
 import type { TopicKey } from './topics.js';
 
 /**
@@ -35,6 +36,11 @@ export interface SubscribeOptions {
    * compacted topic).
    */
   commit?: boolean;
+  /**
+   * How long a silent member keeps its partitions (Kafka's group session): a killed member's
+   * successor waits this long. Default: the config's `kafka.session_timeout_ms`.
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** Gets records in order per partition; offsets are committed only after it resolves. */
@@ -84,6 +90,11 @@ export interface Bus {
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription>;
   status(): BusStatus;
   onStatus(listener: (status: BusStatus) => void): () => void;
+  /**
+   * Joins the election for one active process (central). Once a bus has campaigned, its main-lane
+   * publishes are refused with NotLeaderError unless this process is the active one.
+   */
+  lead(options: LeaseOptions): Promise<Lease>;
   /** Leaves every group and disconnects; safe to call twice. */
   close(): Promise<void>;
 }

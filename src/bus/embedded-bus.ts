@@ -7,6 +7,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
+import { EmbeddedElection } from './embedded-election.js';
+import type { Lease, LeaseOptions } from './leadership.js';
 import { systemClock, type Clock } from './clock.js';
 import { COMPACTED_TOPICS, TOPIC_KEYS, type TopicKey } from './topics.js';
 import { TopicLog, type StoredRecord } from './topic-log.js';
@@ -61,6 +63,8 @@ export class EmbeddedBus implements Bus {
   private readonly retryDelayMs: number;
   private seq = 0;
   private closed = false;
+  /** Central's election; public so unit tests can hand the lease over. */
+  readonly election = new EmbeddedElection();
 
   constructor(private readonly options: EmbeddedBusOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -116,6 +120,10 @@ export class EmbeddedBus implements Bus {
 
   status(): BusStatus {
     return { state: this.closed ? 'closed' : 'connected', brokers: ['embedded'] };
+  }
+
+  async lead(options: LeaseOptions): Promise<Lease> {
+    return this.election.campaign(options, () => this.clock.now());
   }
 
   onStatus(listener: (status: BusStatus) => void): () => void {

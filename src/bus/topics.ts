@@ -14,7 +14,14 @@ export const TOPIC_KEYS = [
   'driver-updates',
   'cp-state',
   'dead-letter',
+  'central-lease',
 ] as const;
+
+/**
+ * Topics with one partition whatever `topic_defaults` says: the lease topic, whose partition 0
+ * is what the centrals elect their active one over (nothing is ever written to it).
+ */
+export const SINGLE_PARTITION_TOPICS: ReadonlySet<string> = new Set(['central-lease']);
 
 export type TopicKey = (typeof TOPIC_KEYS)[number];
 

@@ -45,3 +45,13 @@ export async function connectRole(config: EvchargeConfig, who: ClientIdentity, e
 export function stateReaderGroup(mainGroup: string): string {
   return `${mainGroup}-state-${randomBytes(4).toString('hex')}`;
 }
+
+/** Central's groups from the config: the main one, this process's cp-state reader, the election. */
+export function centralGroups(config: EvchargeConfig): { main: string; state: string; lease: string } {
+  return { main: config.groups.central, state: stateReaderGroup(config.groups.central), lease: leaseGroup(config.groups.central) };
+}
+
+/** The election's group (and transactional id) of a network: one per central group. */
+export function leaseGroup(mainGroup: string): string {
+  return `${mainGroup}-lease`;
+}

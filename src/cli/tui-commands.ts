@@ -9,7 +9,7 @@ import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
 import type { DriverMode as ScreenDriverMode } from '../screens/driver/driver-role.js';
-import { connectRole, stateReaderGroup } from './connect-role.js';
+import { connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { demoBus } from './roles/demo-command.js';
@@ -23,8 +23,10 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
   process.stderr.write('rebuilding central state from Kafka...\n');
   const central = await startCentral({
     bus,
-    groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
+    groups: centralGroups(config),
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    takeoverTimeoutMs: config.takeoverTimeoutMs,
+    configSource: config.source,
   });
   await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' });
   await central.close();

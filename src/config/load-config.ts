@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { COMPACTED_TOPICS, TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
+import { COMPACTED_TOPICS, SINGLE_PARTITION_TOPICS, TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
 import { configFileSchema, type EvchargeConfig, type TopicConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = 'kafka_config.yaml';
@@ -53,7 +53,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
         {
           key,
           name: t.name ?? key,
-          partitions: t.partitions ?? file.topic_defaults.partitions,
+          partitions: t.partitions ?? (SINGLE_PARTITION_TOPICS.has(key) ? 1 : file.topic_defaults.partitions),
           replicationFactor: t.replication_factor ?? file.topic_defaults.replication_factor,
           minInsyncReplicas: t.min_insync_replicas ?? file.topic_defaults.min_insync_replicas,
           compacted: COMPACTED_TOPICS.has(key),
@@ -84,6 +84,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     topics,
     groups: file.consumer_groups,
     heartbeatTimeoutMs: file.central.heartbeat_timeout_ms,
+    takeoverTimeoutMs: file.central.takeover_timeout_ms,
     driverAnswerTimeoutMs: file.driver.answer_timeout_ms,
   };
 }

@@ -64,9 +64,17 @@ export const configFileSchema = z
       .strict()
       .default({ central: 'central-group', cp: 'cp-{cp_id}-group', driver: 'driver-{driver_id}-group' }),
     central: z
-      .object({ heartbeat_timeout_ms: z.number().int().min(100).default(3000) })
+      .object({
+        heartbeat_timeout_ms: z.number().int().min(100).default(3000),
+        /**
+         * A killed or cut-off active central is replaced this long after its last heartbeat to
+         * the lease group (the session of central's groups). Brokers allow at least
+         * group.min.session.timeout.ms (6000 by default; the local Kafka allows 500).
+         */
+        takeover_timeout_ms: z.number().int().min(500).max(300_000).default(2000),
+      })
       .strict()
-      .default({ heartbeat_timeout_ms: 3000 }),
+      .default({ heartbeat_timeout_ms: 3000, takeover_timeout_ms: 2000 }),
     driver: z
       .object({ answer_timeout_ms: z.number().int().min(100).default(10000) })
       .strict()
@@ -98,6 +106,8 @@ export interface EvchargeConfig {
   topics: Record<TopicKey, TopicConfig>;
   groups: { central: string; cp: string; driver: string };
   heartbeatTimeoutMs: number;
+  /** Session of central's lease and main groups: how soon a standby replaces a dead active. */
+  takeoverTimeoutMs: number;
   /** How long a driver waits for central's answer to a request before it gives up. */
   driverAnswerTimeoutMs: number;
 }

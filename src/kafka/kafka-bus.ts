@@ -5,6 +5,9 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
 import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
 import { ProducerLane } from './producer-lane.js';
+import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership.js';
+import { KafkaLease } from './lease.js';
+import { TransactionalLane } from './transactional-lane.js';
 
 /** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
@@ -30,6 +33,10 @@ export class KafkaBus implements Bus {
   /** Last time the cluster answered anything (a fetch, a join, an acknowledged publish). */
   private lastHeardAt = Date.now();
   private readonly watchdog: NodeJS.Timeout;
+  /** Set once this bus campaigns for the lease: main-lane publishes then need `active`. */
+  private lease: KafkaLease | null = null;
+  /** The active central's transactional producer, while it holds the lease. */
+  private txLane: TransactionalLane | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -73,8 +80,42 @@ export class KafkaBus implements Bus {
     for (const l of this.listeners) l(this.current);
   }
 
+  async lead(options: LeaseOptions): Promise<Lease> {
+    if (this.lease) throw new Error('this bus already campaigns for a lease');
+    const settings = this.main.settings;
+    const lease: KafkaLease = new KafkaLease(
+      this.kafka,
+      options,
+      this.nameOf['central-lease'],
+      {
+        elect: async () => {
+          const lane = new TransactionalLane(this.kafka, options.group, settings, this.logFile, () => lease.fresh(), (reason) => lease.stepDown(reason));
+          await lane.fence();
+          this.txLane = lane;
+          this.setStatus('connected');
+        },
+        depose: async () => {
+          const lane = this.txLane;
+          this.txLane = null;
+          await lane?.close();
+        },
+      },
+      this.logFile,
+    );
+    this.lease = lease;
+    await lease.start();
+    return lease;
+  }
+
+  /** Main-lane records of a campaigning bus go out in the active's transactions, or not at all. */
+  private mainLane(): ProducerLane | TransactionalLane {
+    if (!this.lease) return this.main;
+    if (!this.txLane) throw new NotLeaderError('this central is not the active one');
+    return this.txLane;
+  }
+
   async publish(records: OutgoingRecord[], options?: PublishOptions): Promise<void> {
-    const lane = options?.lane === 'pulse' ? this.pulse : this.main;
+    const lane = options?.lane === 'pulse' ? this.pulse : this.mainLane();
     // A broker refuses a record batch over message.max.bytes (1 MiB by default) for good: one big
     // publish (central after thousands of registrations) goes out as several requests, in order.
     let start = 0;
@@ -92,7 +133,7 @@ export class KafkaBus implements Bus {
     if (start < records.length) await this.publishChunk(lane, start === 0 ? records : records.slice(start));
   }
 
-  private async publishChunk(lane: ProducerLane, records: OutgoingRecord[]): Promise<void> {
+  private async publishChunk(lane: ProducerLane | TransactionalLane, records: OutgoingRecord[]): Promise<void> {
     const topicMessages = groupByTopic(records, this.nameOf);
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new Error('bus is closed');
@@ -120,7 +161,7 @@ export class KafkaBus implements Bus {
    * A refused batch is sent again record by record, so one bad record (too large, say) costs
    * only itself: the others go out, and the refused ones are reported, never retried forever.
    */
-  private async publishOneByOne(lane: ProducerLane, records: OutgoingRecord[], cause: Error): Promise<void> {
+  private async publishOneByOne(lane: ProducerLane | TransactionalLane, records: OutgoingRecord[], cause: Error): Promise<void> {
     if (records.length === 1) throw new PublishRejectedError([{ record: records[0]!, reason: cause.message }]);
     const rejected: PublishRejectedError['rejected'] = [];
     for (const record of records) {
@@ -136,14 +177,16 @@ export class KafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription> {
     const commit = options.commit ?? true;
+    const session = options.sessionTimeoutMs ?? this.config.sessionTimeoutMs;
     const consumer = this.kafka.consumer({
       groupId: options.group,
-      sessionTimeout: this.config.sessionTimeoutMs,
-      rebalanceTimeout: this.config.sessionTimeoutMs,
-      heartbeatInterval: 1_000,
+      sessionTimeout: session,
+      rebalanceTimeout: session,
+      heartbeatInterval: Math.min(1_000, Math.floor(session / 4)),
       // A fetch that finds nothing returns after this long; disconnect waits for it, so a long
       // wait would make every clean exit slow. Records still arrive at once when there are any.
-      maxWaitTimeInMs: 1_000,
+      // kafkajs heartbeats between fetches: a short session needs a short wait.
+      maxWaitTimeInMs: Math.min(1_000, Math.floor(session / 4)),
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.config.retry.initialRetryTimeMs, maxRetryTime: this.config.retry.maxRetryTimeMs },
     });
@@ -193,7 +236,16 @@ export class KafkaBus implements Bus {
         resolveOffset(batch.lastOffset());
         // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits
         // them even while the consumer is stopping: a batch applied just before close() stays read.
-        if (committer) await committer.commit(() => commitOffsetsIfNecessary(uncommittedOffsets()));
+        if (committer && this.lease) {
+          // The active central commits what it consumed inside its transactions, after the
+          // records that answer it (the lane keeps that order): a fenced old active cannot move
+          // the group's offsets either. Not awaited, so the next batch need not wait for a
+          // transaction of offsets alone; a failed commit is carried by the next one, and a
+          // central that dies first has its successor apply those records again (idempotently).
+          const lane = this.txLane;
+          if (!lane) throw new NotLeaderError('this central is not the active one');
+          lane.commitOffsets(options.group, uncommittedOffsets().topics);
+        } else if (committer) await committer.commit(() => commitOffsetsIfNecessary(uncommittedOffsets()));
         await heartbeat();
       },
     });
@@ -211,6 +263,7 @@ export class KafkaBus implements Bus {
     // for the session timeout.
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})));
     this.consumers.clear();
+    await this.lease?.close();
     clearInterval(this.watchdog);
     await Promise.all([this.main.close(), this.pulse.close()]);
     this.setStatus('closed');

@@ -7,6 +7,6 @@ import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 
 applyKafkajsIdleFix();
 
-export const { Kafka, Partitioners, ConfigResourceTypes, logLevel } = kafkajs;
-export type { Admin, Consumer, Producer, logCreator } from 'kafkajs';
+export const { Kafka, Partitioners, ConfigResourceTypes, logLevel, AssignerProtocol } = kafkajs;
+export type { Admin, Consumer, Producer, Transaction, logCreator, PartitionAssigner } from 'kafkajs';
 export type Kafka = InstanceType<typeof kafkajs.Kafka>;

@@ -160,8 +160,20 @@ export const MESSAGES = {
     z.object({ nonce: Uuid, index: z.number().int().min(0).max(1023) }),
     (p) => syncMarkerKey(p.index),
   ),
-  /** Central's own pulse on `health`, one per key of a few; see central/partition-watch.ts. */
-  'central.tick': def('health', z.object({ index: z.number().int().min(0).max(1023) }), (p) => tickKey(p.index)),
+  /**
+   * The active central says who it is, first thing after it takes over: standbys show it, and
+   * `evcharge doctor` reads it. The latest one stays on the compacted topic.
+   */
+  'central.active': def(
+    'cp-state',
+    z.object({ instanceId: Uuid, host: Text(200), pid: z.number().int().nonnegative(), since: Ms }),
+    () => ACTIVE_CENTRAL_KEY,
+  ),
+  /**
+   * Central's own pulse on `health`, one per key of a few; see central/partition-watch.ts. The
+   * instance lets a new active central ignore the ticks of one that was just replaced.
+   */
+  'central.tick': def('health', z.object({ index: z.number().int().min(0).max(1023), instanceId: Uuid.optional() }), (p) => tickKey(p.index)),
   'dead-letter': def(
     'dead-letter',
     z.object({
@@ -181,6 +193,9 @@ export const MESSAGES = {
 export function syncMarkerKey(index: number): string {
   return `#sync-${index}`;
 }
+
+/** The cp-state key of the active central's announcement (no CP id contains `#`). */
+export const ACTIVE_CENTRAL_KEY = '#central';
 
 /** Tick keys spread central's ticks over every partition of `health`. */
 export function tickKey(index: number): string {

@@ -14,6 +14,12 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** `08:01:02`: local time of day of `ms`, as every screen and line shows it. */
+export function localClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
 export function roundKwh(kwh: number): number {
   return Number(toWh(kwh)) / 1000;
 }

@@ -120,6 +120,8 @@ export class SharedSubscriptionBus {
       subscribe: async (options, handler) => this.subscribeVirtual(key, options, handler, owned),
       status: () => this.real.status(),
       onStatus: (listener: (s: BusStatus) => void) => this.real.onStatus(listener),
+      // Virtual CPs and drivers never campaign; central runs on a bus of its own.
+      lead: () => Promise.reject(new Error('shared bus: the simulator runs no central on it')),
       close: async () => {
         for (const remove of [...owned]) remove();
       },

@@ -25,7 +25,7 @@ export interface SimulatorOptions {
     driver: (id: string) => string;
   };
   /** Also run a central in this process, on the real bus, with these groups. */
-  central?: { main: string; state: string; heartbeatTimeoutMs?: number } | undefined;
+  central?: { main: string; state: string; lease: string; heartbeatTimeoutMs?: number } | undefined;
   /** Ids are `<prefix>CP00001`, `<prefix>D00001`. Default `SIM`. */
   idPrefix?: string;
   /** How long a driver charges before it stops: uniform in [min, max] ms. Default 3000-8000. */
@@ -209,7 +209,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<SimResult
     if (options.central) {
       central = await startCentral({
         bus: options.bus,
-        groups: { main: options.central.main, state: options.central.state },
+        groups: { main: options.central.main, state: options.central.state, lease: options.central.lease },
         ...(options.central.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: options.central.heartbeatTimeoutMs }),
       });
     }

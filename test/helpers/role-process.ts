@@ -93,6 +93,11 @@ export class RoleProcess {
     return this.events.filter((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v)).length;
   }
 
+  /** The process id (what a central names itself by: host and pid). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** null while the process runs. */
   exitCode(): number | null {
     return this.child.exitCode ?? (this.child.signalCode ? -1 : null);

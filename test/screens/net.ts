@@ -12,7 +12,7 @@ export type Network = EmbeddedNetwork;
 /** Central, the three CPs above (registered) and DRIVER001, on the embedded bus with a fake clock. */
 export async function startNetwork(): Promise<Network> {
   const net = testNet();
-  const central = await startCentral({ bus: net.bus, clock: net.clock, groups: { main: 'central-group', state: 'central-state' } });
+  const central = await startCentral({ bus: net.bus, clock: net.clock, groups: { main: 'central-group', state: 'central-state', lease: 'central-lease' } });
   return joinNetwork(
     net,
     central,

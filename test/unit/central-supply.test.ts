@@ -187,14 +187,14 @@ test('after a restart central rebuilds CPs and open supplies from cp-state; one 
   const restarted = await startTestCentral(net);
   await flush(net);
   const snap = restarted.store.getSnapshot();
-  assert.deepEqual(snap.cps.map((c) => [c.id, c.state]), [['CP1', 'DISCONNECTED'], ['CP2', 'DISCONNECTED']]);
+  // A change of central is no reason to call a CP DISCONNECTED: each is adopted as recorded.
+  assert.deepEqual(snap.cps.map((c) => [c.id, c.state]), [['CP1', 'CHARGING'], ['CP2', 'AVAILABLE']]);
   assert.equal(snap.cps[0]!.supply?.sessionId, sessionId);
   assert.equal(snap.cps[0]!.supply?.kwh, 2.0, 'telemetry from the downtime was applied');
 
   await cp.heartbeat('supplying', sessionId);
   await flush(net);
   assert.equal(stateOf(restarted, 'CP1')?.state, 'CHARGING');
-  assert.equal(stateOf(restarted, 'CP2')?.state, 'DISCONNECTED');
   // The old request, re-sent, still gets the same grant, not a second session.
   await driver.request('CP1', requestId);
   await flush(net);
@@ -204,6 +204,9 @@ test('after a restart central rebuilds CPs and open supplies from cp-state; one 
   await flush(net);
   await runWithHeartbeats(net, 5000, [cp]);
   assert.deepEqual(driver.tickets().map((t) => [t.sessionId, t.kwh]), [[sessionId, 2.2]]);
+  // CP2 never heartbeat to the new central: one timeout after the restart it is DISCONNECTED.
+  assert.equal(stateOf(restarted, 'CP2')?.state, 'DISCONNECTED');
+  assert.equal(stateOf(restarted, 'CP1')?.state, 'AVAILABLE');
   await restarted.close();
 });
 

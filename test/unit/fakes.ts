@@ -3,7 +3,7 @@ import { startCentral, type Central } from '../../src/roles/central/index.js';
 import type { CpEndReason } from '../../src/protocol/index.js';
 import { run, send, sent, type TestNet } from './helpers.js';
 
-export const CENTRAL_GROUPS = { main: 'central-group', state: 'central-group-state' };
+export const CENTRAL_GROUPS = { main: 'central-group', state: 'central-group-state', lease: 'central-group-lease' };
 
 export function startTestCentral(net: TestNet, extra: { heartbeatTimeoutMs?: number; requestTtlMs?: number } = {}): Promise<Central> {
   return startCentral({ bus: net.bus, clock: net.clock, groups: CENTRAL_GROUPS, ...extra });

@@ -1,6 +1,6 @@
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runOperatorLine, startCentral } from '../../roles/central/index.js';
-import { connectRole, stateReaderGroup } from '../connect-role.js';
+import { connectRole, centralGroups } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import { readStdinLines } from '../stdin-lines.js';
@@ -13,8 +13,10 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
   const { bus } = await connectRole(config, { role: 'central' }, print);
   const central = await startCentral({
     bus,
-    groups: { main: config.groups.central, state: stateReaderGroup(config.groups.central) },
+    groups: centralGroups(config),
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    takeoverTimeoutMs: config.takeoverTimeoutMs,
+    configSource: config.source,
     onEvent: print,
   });
   const stopReading = readStdinLines((line) => {

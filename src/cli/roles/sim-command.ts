@@ -3,7 +3,7 @@ import { EmbeddedBus } from '../../bus/embedded-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runSimulator, type SimReport } from '../../sim/simulator.js';
-import { connectRole, stateReaderGroup } from '../connect-role.js';
+import { connectRole, leaseGroup, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import { UsageError } from '../usage-error.js';
@@ -80,7 +80,7 @@ export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Pr
       durationMs: duration * 1000,
       groups,
       central: withCentral
-        ? { main: groups.central, state: stateReaderGroup(groups.central), ...(groups.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: groups.heartbeatTimeoutMs }) }
+        ? { main: groups.central, state: stateReaderGroup(groups.central), lease: leaseGroup(groups.central), ...(groups.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: groups.heartbeatTimeoutMs }) }
         : undefined,
       idPrefix,
       supplyMs: [supplySeconds * 500, supplySeconds * 1500],

@@ -1,6 +1,9 @@
-import type { IncomingRecord, Subscription } from '../../bus/bus.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { systemClock } from '../../bus/clock.js';
-import { CP_STATES, localDay, type CpState, type Message } from '../../protocol/index.js';
+import type { CentralIdentity, Lease, LeaseStatus } from '../../bus/leadership.js';
+import { ConfigError } from '../../config/load-config.js';
+import { CP_STATES, localDay, type CpState } from '../../protocol/index.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
 import { newCounters } from '../shared/counters.js';
 import { EventFeed } from '../shared/events.js';
@@ -8,14 +11,13 @@ import { Inbox } from '../shared/inbox.js';
 import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { SnapshotStore } from '../shared/store.js';
-import { onDriverStop, onRequest } from './authorization.js';
 import { newContextMaps, type CentralContext } from './context.js';
-import { checkLiveness, onFault, onHeartbeat, onRecover, onRegister } from './cp-lifecycle.js';
 import { CpTable } from './cp-table.js';
+import { activeName, adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
 import { resumeCps, stopCps } from './operator.js';
-import { rebuildFromCpState } from './rebuild.js';
 import { PartitionWatch } from './partition-watch.js';
-import { onSupplyEnded, onSupplyStarted, onTelemetry, sendProgress } from './supply.js';
+import { StateTail, type ActiveCentral } from './state-tail.js';
+import { startTerm, type Term } from './term.js';
 import type { CentralEventKind, CentralOptions, CentralSnapshot, CentralTotals } from './types.js';
 
 export interface Central extends Role<CentralSnapshot, CentralEventKind> {
@@ -27,154 +29,194 @@ export interface Central extends Role<CentralSnapshot, CentralEventKind> {
   telemetryGaps(): number;
 }
 
-function dispatch(ctx: CentralContext, message: Message, partition: number): void {
-  switch (message.type) {
-    case 'cp.register': return onRegister(ctx, message);
-    case 'cp.heartbeat': return onHeartbeat(ctx, message, partition);
-    case 'central.tick': return ctx.partitions.tick(partition, message.payload.index, ctx.clock.now());
-    case 'cp.fault': return onFault(ctx, message);
-    case 'cp.recover': return onRecover(ctx, message);
-    case 'driver.request': return onRequest(ctx, message);
-    case 'driver.stop': return onDriverStop(ctx, message);
-    case 'supply.started': return onSupplyStarted(ctx, message);
-    case 'supply.telemetry': return onTelemetry(ctx, message);
-    case 'supply.ended': return onSupplyEnded(ctx, message);
-    default: return; // other types are valid but not central's to handle
-  }
+export function centralIdentity(): CentralIdentity {
+  return { instanceId: randomUUID(), host: hostname(), pid: process.pid, startedAt: Date.now() };
 }
 
 /**
- * Starts central: rebuilds its CPs and open supplies from cp-state, then serves cp-register,
- * auth-request, telemetry and health, publishing each changed CP's state once per batch.
+ * Starts central: it reads cp-state (its warm copy of the network) and joins the election. The
+ * active central serves (see term.ts); a standby shows the state read-only and takes over when the
+ * active one dies, is cut off or steps down. The same command on two machines gives a backup.
  */
 export async function startCentral(options: CentralOptions): Promise<Central> {
   const { bus } = options;
   const clock = options.clock ?? systemClock;
+  const identity = options.identity ?? centralIdentity();
   const counters = newCounters();
   const events = new EventFeed<CentralEventKind>(() => clock.now());
   // Listening from the first moment: events of the start itself (rebuild, registration) count too.
   if (options.onEvent) events.on(options.onEvent);
-  const out = new Outbox(bus, clock, 'central', counters, (error, attempt) => {
+  const publishError = (error: unknown, attempt: number) => {
     if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
-  });
-  // Ticks travel on the bus's pulse lane, as CP heartbeats do: what reaches central on a
-  // partition is judged by records sent the same way.
-  const ticks = new Outbox(bus, clock, 'central', counters, () => {}, { lane: 'pulse' });
-  const inbox = new Inbox({
-    counters,
-    outbox: out,
-    onMalformed: (record, reason) =>
-      events.emit('malformed', `malformed record on ${record.topic} (key ${record.key ?? '-'}): ${reason}`, {
-        topic: record.topic,
-        key: record.key,
-        offset: record.offset,
-        reason,
-      }),
-  });
+  };
+  const newOutbox = () => new Outbox(bus, clock, 'central', counters, publishError);
+  const onMalformed = (record: { topic: string; key: string | null; offset: string }, reason: string) =>
+    events.emit('malformed', `malformed record on ${record.topic} (key ${record.key ?? '-'}): ${reason}`, {
+      topic: record.topic,
+      key: record.key,
+      offset: record.offset,
+      reason,
+    });
   const table = new CpTable();
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 3000;
   const ctx: CentralContext = {
     clock,
     table,
-    out,
+    out: newOutbox(),
     events,
     counters,
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 3000,
+    heartbeatTimeoutMs,
     requestTtlMs: options.requestTtlMs ?? 30_000,
     telemetryGaps: 0,
-    partitions: new PartitionWatch(Math.min(2000, Math.floor(((options.heartbeatTimeoutMs ?? 3000) * 2) / 3))),
+    partitions: new PartitionWatch(Math.min(2000, Math.floor((heartbeatTimeoutMs * 2) / 3))),
     heartbeatPartition: new Map<string, number>(),
     ...newContextMaps(),
   };
+
   let phase: CentralSnapshot['phase'] = 'rebuilding';
+  let lease: Lease | null = null;
+  let active: ActiveCentral | null = null;
   const store = new SnapshotStore<CentralSnapshot>(() => ({
     phase,
     cps: table.views(),
     totals: totalsOf(table.views(), localDay(clock.now())),
     bus: bus.status(),
+    leadership: { role: lease?.status().role ?? 'campaigning', self: identity, active },
   }));
   const unwatch = watchBus(bus, (status) => {
     events.emit('bus-status', busStatusText(status), { ...status });
     store.changed();
   });
 
-  /** After any change: publish the changed CPs' state, update the store, flush in order. */
-  const commit = (): Promise<void> => {
-    if (ctx.pendingProgress.size > 0) sendProgress(ctx);
-    if (table.hasChanges()) {
-      for (const cp of table.takeChanged()) out.add('cp.state', cp);
-      store.changed();
-    }
-    return out.flush();
+  // Malformed state records are dead-lettered by whichever central is active when it reads them.
+  const tailOut = newOutbox();
+  const serving = () => phase === 'serving';
+  let standbyAnnounced: string | null = null;
+  const announceStandby = () => {
+    if (phase !== 'standby') return;
+    const key = active?.instanceId ?? '';
+    if (standbyAnnounced === key) return;
+    standbyAnnounced = key;
+    events.emit('standby', standbyLine(active), { line: standbyLine(active), active: active && { host: active.host, pid: active.pid, since: active.since, instanceId: active.instanceId } });
   };
-  /** Batches of several partitions are handled at once: their outputs go out in one publish. */
-  let soon: Promise<void> | null = null;
-  const commitSoon = (): Promise<void> =>
-    (soon ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      soon = null;
-      return commit();
-    }));
-
-  const rebuilt = await rebuildFromCpState({
+  const tail = new StateTail({
     bus,
     clock,
     group: options.groups.state,
-    inbox,
-    outbox: out,
-    markers: options.syncMarkers ?? 32,
-    timeoutMs: options.rebuildTimeoutMs ?? 15_000,
-  });
-  const now = clock.now();
-  for (const record of rebuilt.records.values()) {
-    // Known, but not live until it heartbeats again; an open supply gets one timeout to resume.
-    table.put({ ...record, connected: false, supply: record.supply ? { ...record.supply } : null });
-    ctx.rebuiltAt.set(record.id, now);
-  }
-  events.emit(
-    'state-rebuilt',
-    `rebuilt ${rebuilt.records.size} charge points from cp-state` + (rebuilt.complete ? '' : ' (timed out; may be partial)'),
-    { cps: rebuilt.records.size, complete: rebuilt.complete },
-  );
-
-  let subscription: Subscription | null = null;
-  let closed = false;
-  const handle = async (records: IncomingRecord[]): Promise<void> => {
-    for (const { message, record } of inbox.decodeEach(records)) {
-      try {
-        dispatch(ctx, message, record.partition);
-      } catch (error) {
-        // A bug must not turn one message into an endless redelivery loop: report it and go on.
-        events.emit('handler-error', `could not apply ${message.type}: ${String(error)}`, { type: message.type, id: message.id, error: String(error) });
-      }
-    }
-    await commitSoon();
-  };
-  subscription = await bus.subscribe(
-    { group: options.groups.main, topics: ['cp-register', 'auth-request', 'telemetry', 'health'], commit: true },
-    handle,
-  );
-  await subscription.ready;
-  // Central's pulse on every health partition: what PartitionWatch judges liveness against.
-  const tickTimer = clock.setInterval(() => {
-    for (const index of ctx.partitions.nextTickIndexes()) ticks.add('central.tick', { index });
-    void ticks.flush();
-  }, 1000);
-  let day = localDay(clock.now());
-  const livenessTimer = clock.setInterval(() => {
-    checkLiveness(ctx);
-    // "Today" in the totals changes at midnight even when nothing else does.
-    if (localDay(clock.now()) !== day) {
-      day = localDay(clock.now());
+    inbox: new Inbox({ counters, outbox: tailOut, onMalformed }),
+    onRecord: (record) => {
+      // The active central's own table is the truth while it serves; a standby mirrors cp-state.
+      if (serving() || phase === 'taking-over') return;
+      table.put(adoptRecord(record, clock.now()));
+      table.takeChanged();
       store.changed();
-    }
-    void commit();
-  }, Math.max(100, Math.min(500, Math.floor(ctx.heartbeatTimeoutMs / 4))));
-  phase = 'serving';
-  await commit();
-  store.changed();
-  events.emit('serving', `central serving (${table.size} charge points known)`, { cps: table.size });
+    },
+    onActive: (a) => {
+      active = a;
+      store.changed();
+      announceStandby();
+    },
+  });
+  await tail.start();
 
-  const intent = async (result: IntentResult): Promise<IntentResult> => {
-    await commit();
+  let term: Term | null = null;
+  let closed = false;
+  /** Takeovers and step-downs run one at a time, in the order the lease changed. */
+  let transitions: Promise<void> = Promise.resolve();
+  const enqueue = (step: () => Promise<void>) => {
+    transitions = transitions.then(step).catch((error) => {
+      events.emit('handler-error', `leadership change failed: ${String(error)}`, { error: String(error) });
+    });
+  };
+
+  const takeOver = async (): Promise<void> => {
+    if (closed || lease?.status().role !== 'active' || term) return;
+    phase = 'taking-over';
+    store.changed();
+    ctx.out = newOutbox();
+    const startedAt = clock.now();
+    const started = await startTerm({
+      bus,
+      ctx,
+      tail,
+      identity,
+      mainGroup: options.groups.main,
+      sessionTimeoutMs: options.takeoverTimeoutMs ?? 2000,
+      markers: options.syncMarkers ?? 32,
+      syncTimeoutMs: options.rebuildTimeoutMs ?? 15_000,
+      decode: (records) => new Inbox({ counters, outbox: ctx.out, onMalformed }).decodeEach(records),
+      changed: () => store.changed(),
+      stillActive: () => !closed && lease?.status().role === 'active',
+    });
+    if (!started) {
+      if (phase === 'taking-over') phase = 'standby';
+      store.changed();
+      return;
+    }
+    term = started.term;
+    void tailOut.flush();
+    events.emit(
+      'state-rebuilt',
+      `rebuilt ${started.cps} charge points from cp-state` + (started.complete ? '' : ' (timed out; may be partial)'),
+      { cps: started.cps, complete: started.complete },
+    );
+    phase = 'serving';
+    active = { instanceId: identity.instanceId, host: identity.host, pid: identity.pid, since: startedAt };
+    standbyAnnounced = null;
+    store.changed();
+    events.emit('active', `active: this central (${identity.host} pid ${identity.pid}) serves the network`, { host: identity.host, pid: identity.pid, reason: lease?.status().reason ?? '' });
+    events.emit('serving', `central serving (${table.size} charge points known)`, { cps: table.size });
+  };
+
+  const stepDown = async (status: LeaseStatus): Promise<void> => {
+    const wasServing = term !== null;
+    const old = term;
+    term = null;
+    await old?.close();
+    if (closed) return;
+    // Back to the committed truth: what this central decided but did not commit is not true.
+    table.clear();
+    const now = clock.now();
+    for (const record of tail.records.values()) table.put(adoptRecord(record, now));
+    table.takeChanged();
+    phase = 'standby';
+    if (active?.instanceId === identity.instanceId) active = null;
+    store.changed();
+    if (wasServing) events.emit('stepped-down', `stepped down: ${status.reason}`, { reason: status.reason });
+    announceStandby();
+  };
+
+  lease = await bus.lead({ group: options.groups.lease, identity, sessionTimeoutMs: options.takeoverTimeoutMs ?? 2000 });
+  const onLease = (status: LeaseStatus) => {
+    store.changed();
+    if (status.role === 'active') enqueue(takeOver);
+    else if (status.role === 'standby') enqueue(() => stepDown(status));
+  };
+  lease.onChange(onLease);
+  if (lease.status().role !== 'campaigning') onLease(lease.status());
+  // Started means the election has answered: this central serves, or it is a standby.
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      const status = lease!.status();
+      if (status.role === 'failed') {
+        void tail.close();
+        reject(new ConfigError(`config ${options.configSource ?? ''}: ${status.reason}`.replace('config : ', '')));
+        return true;
+      }
+      if (phase !== 'serving' && phase !== 'standby') return false;
+      resolve();
+      return true;
+    };
+    if (check()) return;
+    const stop = store.subscribe(() => {
+      if (check()) stop();
+    });
+  });
+
+  const intent = async (run: () => IntentResult): Promise<IntentResult> => {
+    if (!serving() || !term) return readOnlyRefusal(active);
+    const result = run();
+    await term.commit();
     return result;
   };
 
@@ -184,21 +226,30 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     counters: () => ({ ...counters }),
     busStatus: () => bus.status(),
     telemetryGaps: () => ctx.telemetryGaps,
-    stop: (target) => intent(stopCps(ctx, target)),
-    resume: (target) => intent(resumeCps(ctx, target)),
+    stop: (target) => intent(() => stopCps(ctx, target)),
+    resume: (target) => intent(() => resumeCps(ctx, target)),
     close: async () => {
       if (closed) return;
       closed = true;
-      clock.clearInterval(livenessTimer);
-      clock.clearInterval(tickTimer);
       unwatch();
-      await subscription?.close();
-      out.close();
-      ticks.close();
+      await transitions;
+      await term?.close();
+      term = null;
+      // Leaving the election last: a standby takes over at once instead of after the session.
+      await lease?.close();
+      await tail.close();
+      tailOut.close();
       phase = 'closed';
       store.changed();
     },
   };
+}
+
+/** For the operator's `status`: who is active, seen from here. */
+export function leadershipLine(snapshot: CentralSnapshot): string {
+  const { role, self, active } = snapshot.leadership;
+  if (role === 'active') return `active: this central (${self.host} pid ${self.pid})`;
+  return `${role}: the active central is ${activeName(active)}`;
 }
 
 function totalsOf(cps: CentralSnapshot['cps'], day: string): CentralTotals {

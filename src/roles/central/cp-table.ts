@@ -36,6 +36,16 @@ export class CpTable {
     return this.records.size;
   }
 
+  /** Forgets every CP (a central taking over adopts them again from cp-state). */
+  clear(): void {
+    this.records.clear();
+    this.driverToCp.clear();
+    this.changed.clear();
+    this.viewCache.clear();
+    this.sorted = null;
+    this.sortedIds = null;
+  }
+
   /** Adds or replaces a CP record (registration, rebuild). */
   put(record: CpRecord): void {
     const previous = this.records.get(record.id);

@@ -14,7 +14,7 @@ export class PartitionWatch {
   private ticksSent = 0;
 
   constructor(
-    private readonly stallAfterMs: number,
+    readonly stallAfterMs: number,
     /** Keys tried when learning: 64 reach every partition of topics with up to 17. */
     private readonly allKeys = 64,
   ) {}

@@ -1,6 +1,8 @@
 import type { RoleEvent } from '../shared/events.js';
 import type { Bus, BusStatus } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
+import type { CentralIdentity, LeaseRole } from '../../bus/leadership.js';
+import type { ActiveCentral } from './state-tail.js';
 import type { CpRecord, CpState } from '../../protocol/index.js';
 
 export interface CentralOptions {
@@ -11,9 +13,17 @@ export interface CentralOptions {
   groups: {
     /** Main group, committing: cp-register, auth-request, telemetry, health. `central-group`. */
     main: string;
-    /** Non-committing group that re-reads cp-state from the beginning at start. */
+    /** Non-committing group of this process that reads cp-state from the beginning, always. */
     state: string;
+    /** The election's group: the member holding its lease is the active central. */
+    lease: string;
   };
+  /** Who this process is (host, pid) as standbys and the doctor show it. Default: this process. */
+  identity?: CentralIdentity;
+  /** The config file's name, for messages. */
+  configSource?: string;
+  /** A dead active central is replaced this long after its last heartbeat. Default 2000. */
+  takeoverTimeoutMs?: number;
   /** A CP with no heartbeat for this long is DISCONNECTED. Default 3000. */
   heartbeatTimeoutMs?: number;
   /** Requests older than this when read are denied `request-expired`. Default 30000. */
@@ -39,16 +49,28 @@ export interface CentralTotals {
 }
 
 export interface CentralSnapshot {
-  /** `rebuilding` until cp-state has been re-read; then `serving`. */
-  phase: 'rebuilding' | 'serving' | 'closed';
+  /**
+   * `rebuilding` until the election's first answer; `standby` (read-only, mirroring cp-state);
+   * `taking-over` (elected, catching up with cp-state); `serving` (the active central).
+   */
+  phase: 'rebuilding' | 'standby' | 'taking-over' | 'serving' | 'closed';
   /** Every known CP, sorted by id. A CP's object is reused while it does not change. */
   cps: readonly CpView[];
   totals: Readonly<CentralTotals>;
   bus: BusStatus;
+  leadership: {
+    role: LeaseRole;
+    self: CentralIdentity;
+    /** The active central as last announced on cp-state (this one while it serves). */
+    active: ActiveCentral | null;
+  };
 }
 
 export const CENTRAL_EVENT_KINDS = [
   'serving',
+  'active',
+  'standby',
+  'stepped-down',
   'state-rebuilt',
   'cp-registered',
   'cp-register-refused',

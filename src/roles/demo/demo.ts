@@ -58,7 +58,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const central = await startCentral({
     bus,
     clock,
-    groups: { main: `${prefix}-central-group`, state: `${prefix}-central-group-state-${Math.floor(random() * 1e9).toString(36)}` },
+    groups: { main: `${prefix}-central-group`, state: `${prefix}-central-group-state-${Math.floor(random() * 1e9).toString(36)}`, lease: `${prefix}-central-group-lease` },
     ...(options.onEvent && { onEvent: options.onEvent }),
   });
   const cps: ChargePoint[] = [];

@@ -1,3 +1,4 @@
+import { localClock } from '../../protocol/index.js';
 /** Number formats shared by every screen. */
 export const fmtKwh = (kwh: number): string => `${kwh.toFixed(3)} kWh`;
 export const fmtEur = (eur: number): string => `${eur.toFixed(2)} €`;
@@ -16,8 +17,7 @@ export function fmtElapsed(ms: number): string {
 
 /** `08:01:02` in local time. */
 export function fmtClock(at: number): string {
-  const d = new Date(at);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return localClock(at);
 }
 
 /** Cuts `text` to `width` columns with an ellipsis. */

@@ -1,0 +1,193 @@
+import type { Lease, LeaseOptions, LeaseStatus } from '../bus/leadership.js';
+import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from './kafkajs.js';
+import { appendLog } from './kafka-log.js';
+import { decodeClaim, encodeClaim, pickActive, type LeaseClaim } from './lease-claim.js';
+
+export interface LeaseHooks {
+  /** Won the lease: fence every earlier active (the transactional producer's first init). */
+  elect(): Promise<void>;
+  /** Lost it, or left: stop publishing as the active one. */
+  depose(): Promise<void>;
+}
+
+/**
+ * The election on Kafka: every central joins one consumer group subscribed to a one-partition
+ * topic that nobody writes, and the member assigned partition 0 is the active one. Kafka's group
+ * protocol does the failure detection (a killed member's session ends after `sessionTimeoutMs`),
+ * and our assigner (`pickActive`) keeps the lease where it is across rebalances. The lease alone
+ * cannot stop an active that was paused and wakes up still believing it leads: the transactional
+ * producer's fencing does that (see transactional-lane.ts); `fresh()` tells that producer whether
+ * it may initialise itself again after an error, which would fence whoever leads now.
+ */
+export class KafkaLease implements Lease {
+  private current: LeaseStatus;
+  private readonly listeners = new Set<(s: LeaseStatus) => void>();
+  private consumer: Consumer | null = null;
+  private activeSince: number | null = null;
+  /** When the group coordinator last confirmed this member (a heartbeat or a join answered). */
+  private confirmedAt = 0;
+  private holds = false;
+  private closed = false;
+  /** Serialises elect/depose so a quick win-lose-win is applied in order. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: LeaseOptions,
+    private readonly topic: string,
+    private readonly hooks: LeaseHooks,
+    private readonly logFile: string,
+  ) {
+    this.current = { role: 'campaigning', since: Date.now(), reason: 'joining the election' };
+  }
+
+  status(): LeaseStatus {
+    return this.current;
+  }
+
+  onChange(listener: (s: LeaseStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Active and confirmed by the coordinator within half a session: nobody else can have been
+   * given the lease since (that needs this member's session to have ended first).
+   */
+  fresh(): boolean {
+    return this.current.role === 'active' && this.holds && Date.now() - this.confirmedAt < this.options.sessionTimeoutMs / 2;
+  }
+
+  async start(): Promise<void> {
+    await this.join();
+  }
+
+  private async join(): Promise<void> {
+    const s = this.options.sessionTimeoutMs;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.group,
+      sessionTimeout: s,
+      rebalanceTimeout: s,
+      heartbeatInterval: Math.max(100, Math.floor(s / 6)),
+      // Nothing is ever written to the lease topic: a short fetch wait keeps the heartbeat (sent
+      // between fetches) on time.
+      maxWaitTimeInMs: Math.max(100, Math.floor(s / 6)),
+      allowAutoTopicCreation: false,
+      partitionAssigners: [this.assigner()],
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.HEARTBEAT, () => (this.confirmedAt = Date.now()));
+    consumer.on(consumer.events.CRASH, (e) => {
+      const error = e.payload.error as Error & { type?: string };
+      if (error.type !== 'INVALID_SESSION_TIMEOUT') return;
+      // kafkajs gives up on this one: the setting must change, so say which and how.
+      this.set(
+        'failed',
+        `central.takeover_timeout_ms (${this.options.sessionTimeoutMs} ms) is outside the consumer session timeouts the brokers allow ` +
+          `(group.min.session.timeout.ms, 6000 ms by default, to group.max.session.timeout.ms): raise central.takeover_timeout_ms ` +
+          `to at least the brokers' minimum, or lower group.min.session.timeout.ms on the brokers (the local Kafka of scripts/kafka.mjs allows 500)`,
+      );
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.confirmedAt = Date.now();
+      const assigned = (e.payload.memberAssignment[this.topic] ?? []).includes(0);
+      this.holds = assigned;
+      appendLog(this.logFile, 'lease join', { group: this.options.group, assigned, memberId: e.payload.memberId });
+      if (assigned && this.current.role !== 'active') this.enqueue(() => this.win());
+      if (!assigned && this.current.role !== 'standby') this.enqueue(() => this.lose('another central is active'));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await consumer.run({ eachMessage: async () => {} });
+  }
+
+  private assigner(): PartitionAssigner {
+    const topic = this.topic;
+    const claim = (): LeaseClaim => ({ ...this.options.identity, activeSince: this.activeSince });
+    return () => ({
+      name: 'EvchargeLeaseAssigner',
+      version: 1,
+      async assign({ members }) {
+        const decoded = members.map((m) => ({
+          memberId: m.memberId,
+          claim: decodeClaim(AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.userData),
+        }));
+        const winner = pickActive(decoded);
+        return members.map((m) => ({
+          memberId: m.memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 1,
+            assignment: m.memberId === winner ? { [topic]: [0] } : {},
+            userData: Buffer.alloc(0),
+          }),
+        }));
+      },
+      protocol({ topics }) {
+        return { name: 'EvchargeLeaseAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: encodeClaim(claim()) }) };
+      },
+    });
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step).catch((e) => appendLog(this.logFile, 'lease step failed', { error: String(e) }));
+  }
+
+  private async win(): Promise<void> {
+    if (this.closed || !this.holds || this.current.role === 'active') return;
+    try {
+      await this.hooks.elect();
+    } catch (e) {
+      // Could not fence (the cluster went away meanwhile): give the lease back and campaign again.
+      appendLog(this.logFile, 'lease fence failed', { error: String(e) });
+      await this.rejoin(`could not take over: ${(e as Error).message}`);
+      return;
+    }
+    if (this.closed) return;
+    this.activeSince = Date.now();
+    this.set('active', 'elected');
+  }
+
+  private async lose(reason: string): Promise<void> {
+    if (this.current.role === 'active') await this.hooks.depose();
+    this.activeSince = null;
+    this.set('standby', reason);
+  }
+
+  /**
+   * The active producer was fenced while the lease could not be confirmed (a pause, a cut-off,
+   * an outage): step down, and leave and rejoin the group so the lease is given out afresh
+   * (to this member again if nobody else is there).
+   */
+  stepDown(reason: string): void {
+    this.enqueue(() => this.rejoin(reason));
+  }
+
+  private async rejoin(reason: string): Promise<void> {
+    if (this.closed) return;
+    await this.lose(reason);
+    this.holds = false;
+    const old = this.consumer;
+    this.consumer = null;
+    await old?.disconnect().catch(() => {});
+    if (!this.closed) await this.join().catch((e) => appendLog(this.logFile, 'lease rejoin failed', { error: String(e) }));
+  }
+
+  private set(role: LeaseStatus['role'], reason: string): void {
+    if (this.current.role === 'closed' || this.current.role === 'failed') return;
+    if (this.current.role === role && this.current.reason === reason) return;
+    this.current = { role, since: Date.now(), reason };
+    appendLog(this.logFile, `lease ${role}`, { reason });
+    for (const l of this.listeners) l(this.current);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.chain;
+    if (this.current.role === 'active') await this.hooks.depose().catch(() => {});
+    this.set('closed', 'left the election');
+    await this.consumer?.disconnect().catch(() => {});
+    this.consumer = null;
+  }
+}

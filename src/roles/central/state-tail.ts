@@ -1,0 +1,88 @@
+import type { Bus, Subscription } from '../../bus/bus.js';
+import type { Clock } from '../../bus/clock.js';
+import type { CpRecord, PayloadOf } from '../../protocol/index.js';
+import type { Inbox } from '../shared/inbox.js';
+
+export type ActiveCentral = PayloadOf<'central.active'>;
+
+/**
+ * Central's reading of cp-state, from the beginning and for as long as central runs (a group of
+ * this process only, never committing). It is the standby's warm copy of the network (every CP,
+ * open supply and total, as the active central last committed them: the consumers read committed
+ * records only) and of who the active central is; a central that takes over starts from it.
+ *
+ * The Bus has no "end of topic" call, so a central that needs to know it has read everything
+ * (taking over) writes sync markers, one per key of a few dozen keys (they hash onto every
+ * partition), and waits to read all of them back.
+ */
+export class StateTail {
+  /** The latest committed state of each CP. */
+  readonly records = new Map<string, CpRecord>();
+  /** The latest announcement of an active central, if any. */
+  active: ActiveCentral | null = null;
+  private subscription: Subscription | null = null;
+  private readonly waits = new Set<{ nonce: string; seen: Set<number>; count: number; done: (complete: boolean) => void }>();
+
+  constructor(
+    private readonly options: {
+      bus: Bus;
+      clock: Clock;
+      group: string;
+      inbox: Inbox;
+      /** A CP's committed state changed. */
+      onRecord: (record: CpRecord) => void;
+      /** Another (or this) central announced itself as the active one. */
+      onActive: (active: ActiveCentral) => void;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    const { bus, inbox } = this.options;
+    this.subscription = await bus.subscribe({ group: this.options.group, topics: ['cp-state'], fromBeginning: true, commit: false }, async (batch) => {
+      for (const message of inbox.decode(batch)) {
+        if (message.type === 'cp.state') {
+          this.records.set(message.payload.id, message.payload);
+          this.options.onRecord(message.payload);
+        } else if (message.type === 'central.active') {
+          this.active = message.payload;
+          this.options.onActive(message.payload);
+        } else if (message.type === 'state.sync-marker') {
+          for (const w of this.waits) {
+            if (w.nonce !== message.payload.nonce) continue;
+            w.seen.add(message.payload.index);
+            if (w.seen.size >= w.count) w.done(true);
+          }
+        }
+      }
+    });
+    await this.subscription.ready;
+  }
+
+  /**
+   * Resolves true once all `count` markers of `nonce` have been read back, false after
+   * `timeoutMs`. Call before publishing the markers.
+   */
+  waitForMarkers(nonce: string, count: number, timeoutMs: number): Promise<boolean> {
+    const { clock } = this.options;
+    return new Promise<boolean>((resolve) => {
+      const wait = {
+        nonce,
+        seen: new Set<number>(),
+        count,
+        done: (complete: boolean) => {
+          clock.clearTimeout(timer);
+          this.waits.delete(wait);
+          resolve(complete);
+        },
+      };
+      const timer = clock.setTimeout(() => wait.done(false), timeoutMs);
+      this.waits.add(wait);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const w of [...this.waits]) w.done(false);
+    await this.subscription?.close();
+    this.subscription = null;
+  }
+}
