@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { leaseGroupOf } from '../config/load-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { connectKafka, type KafkaConnection } from '../kafka/connect.js';
 import type { ClientIdentity } from '../kafka/kafka-client.js';
@@ -48,10 +49,7 @@ export function stateReaderGroup(mainGroup: string): string {
 
 /** Central's groups from the config: the main one, this process's cp-state reader, the election. */
 export function centralGroups(config: EvchargeConfig): { main: string; state: string; lease: string } {
-  return { main: config.groups.central, state: stateReaderGroup(config.groups.central), lease: leaseGroup(config.groups.central) };
+  return { main: config.groups.central, state: stateReaderGroup(config.groups.central), lease: leaseGroupOf(config.groups.central) };
 }
 
-/** The election's group (and transactional id) of a network: one per central group. */
-export function leaseGroup(mainGroup: string): string {
-  return `${mainGroup}-lease`;
-}
+export { leaseGroupOf as leaseGroup } from '../config/load-config.js';

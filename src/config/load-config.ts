@@ -99,6 +99,14 @@ export function parseBrokerList(value: string): string[] {
   return list;
 }
 
+/**
+ * The centrals' election group (and the active central's transactional id): one per network,
+ * named after central's group.
+ */
+export function leaseGroupOf(centralGroup: string): string {
+  return `${centralGroup}-lease`;
+}
+
 /** Group id for one CP or driver, from the configured template. */
 export function groupFor(config: EvchargeConfig, role: 'cp' | 'driver', id: string): string {
   return role === 'cp' ? config.groups.cp.replaceAll('{cp_id}', id) : config.groups.driver.replaceAll('{driver_id}', id);

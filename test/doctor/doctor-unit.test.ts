@@ -101,7 +101,7 @@ test('the text report names leaderless and under-replicated partitions and says 
       t('a.health', { status: 'under-replicated', underReplicated: [0], partitions: [{ partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 3], offline: [2] }] }),
       t('a.cp-state', { status: 'missing', differences: ['missing'], actual: null, partitions: [] }),
     ],
-    groups: { checked: true, error: null, templates: { central: 'cg', cp: 'cp-{cp_id}', driver: 'd-{driver_id}' }, groups: [], centralMissing: true, shortLived: [] },
+    groups: { checked: true, error: null, templates: { central: 'cg', cp: 'cp-{cp_id}', driver: 'd-{driver_id}' }, groups: [], centralMissing: true, shortLived: [], centrals: null },
     problems: ['topic a.telemetry: partition 2 has no leader'],
     warnings: [{ code: 'under-replicated', text: 'under-replicated partitions', topics: ['a.telemetry (partition 1)'] }],
   };

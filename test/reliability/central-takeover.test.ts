@@ -3,6 +3,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestNetwork, type JsonEvent, type RoleProcess } from '../helpers/role-process.js';
 import { sleep } from './cluster-control.js';
+import { runCli } from '../helpers/run-cli.js';
+import type { DoctorReport } from '../../src/kafka/doctor/doctor.js';
 
 /**
  * One active central, warm standbys, fenced takeover: every central is the real binary in a
@@ -70,6 +72,13 @@ test('two centrals started together: exactly one is active, the other a read-onl
   const named = said['active'] ? said : await standby.waitFor((e) => e.kind === 'standby' && e['active'] !== null, 'the active central named', 10000);
   assert.equal((named['active'] as { pid: number }).pid, active.pid);
   assert.match(String(named['line']), new RegExp(`^standby · active: \\S+ pid ${active.pid} since \\d\\d:\\d\\d:\\d\\d$`));
+  // The doctor lists who leads and who stands by.
+  const doctor = await runCli(['doctor', '--config', net.configPath], { timeoutMs: 60000 });
+  assert.match(doctor.stdout, new RegExp(`^  central active   \\S+ pid ${active.pid} since \\d\\d:\\d\\d:\\d\\d$`, 'm'), doctor.stdout);
+  assert.match(doctor.stdout, new RegExp(`^  central standby  \\S+ pid ${standby.pid} \\(started`, 'm'), doctor.stdout);
+  const report = JSON.parse((await runCli(['doctor', '--config', net.configPath, '--json'], { timeoutMs: 60000 })).stdout) as DoctorReport;
+  assert.equal(report.groups.centrals?.active?.pid, active.pid);
+  assert.deepEqual(report.groups.centrals?.standbys.map((s) => s.pid), [standby.pid]);
 
   const cps: RoleProcess[] = [];
   const drivers: RoleProcess[] = [];

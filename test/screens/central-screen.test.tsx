@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { startCentral } from '../../src/roles/central/index.js';
 import { CentralScreen } from '../../src/screens/central/central-screen.js';
 import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
 import { spy, startNetwork, type Network } from './net.js';
@@ -31,6 +34,22 @@ describe('central monitor (real roles, embedded bus, fake clock)', () => {
     assert.match(f, /supplies in progress 0/);
     assert.match(f, /s stop {2}r resume {2}S stop all {2}R resume all {2}\/ filter {2}\? help {2}q quit/);
     r.unmount();
+  });
+
+  it('a second central is a standby: the header says STANDBY and names the active one; s is refused', async () => {
+    const standby = await startCentral({ bus: net.bus, clock: net.clock, groups: { main: 'central-group', state: 'central-state-2', lease: 'central-lease' }, identity: { instanceId: randomUUID(), host: 'backup-host', pid: 4242, startedAt: 0 } });
+    try {
+      const r = renderScreen(<CentralScreen central={standby} />, { clock: net.clock, columns: 160, rows: 30 });
+      const frame = () => stripAnsi(r.frame());
+      await waitFor(() => assert.match(frame(), new RegExp(`STANDBY · active: ${hostname()} pid ${process.pid} since \\d\\d:\\d\\d:\\d\\d`)));
+      // Its warm copy shows the network read-only.
+      await waitFor(() => assert.match(frame(), /CP003/));
+      await r.press('s');
+      await waitFor(() => assert.match(frame(), new RegExp(`standby: read-only, the active central is ${hostname()} pid ${process.pid}`)));
+      r.unmount();
+    } finally {
+      await standby.close();
+    }
   });
 
   it('moves the selection with arrows and hjkl; the detail panel follows', async () => {

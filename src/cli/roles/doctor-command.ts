@@ -1,3 +1,5 @@
+import { localClock } from '../../protocol/index.js';
+import type { CentralMember } from '../../kafka/doctor/centrals.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runDoctorChecks, type DoctorReport, type GroupReport, type TopicReport, type TopicSettingsView } from '../../kafka/doctor/doctor.js';
 import type { CommonArgs } from '../run-command.js';
@@ -96,6 +98,17 @@ export function formatDoctorReport(r: DoctorReport): string {
         const lag = x.error ? x.error : `lag ${x.lag}${x.topics.length ? ` (${x.topics.map(topicLagText).join(', ')})` : ' (no committed offsets)'}`;
         line(`  ${who(x).padEnd(whoWidth)}  ${x.groupId.padEnd(idWidth)}  ${x.state.padEnd(19)} ${members.padEnd(10)} ${lag}`);
         if (x.members.length === 0 && x.lag > 0) line(`  ${''.padEnd(whoWidth)}  no member is consuming: ${plural(x.lag, 'record')} ${x.lag === 1 ? 'waits' : 'wait'}`);
+      }
+      const c = g.centrals;
+      if (c) {
+        const since = (ms: number | null) => (ms === null ? '' : ` since ${localClock(ms)}`);
+        const name = (m: CentralMember) => `${m.host} pid ${m.pid}`;
+        if (c.error) line(`  centrals: ${c.error}`);
+        else if (!c.active && c.standbys.length === 0) line(`  centrals: none running (election group ${c.group} has no members)`);
+        else {
+          line(`  central active   ${c.active ? `${name(c.active)}${since(c.active.activeSince)}` : 'none: the lease is being handed over'}`);
+          for (const s of c.standbys) line(`  central standby  ${name(s)} (started ${localClock(s.startedAt)})`);
+        }
       }
       if (g.centralMissing) line(`  central group ${g.templates.central} not found: central has not run against this cluster, or its group has expired`);
       if (g.shortLived.length) line(`  (${plural(g.shortLived.length, 'short-lived group')} not listed: …-state-… and …-registration-… groups commit no offsets)`);

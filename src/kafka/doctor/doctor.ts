@@ -3,6 +3,8 @@ import type { EvchargeConfig, TopicConfig } from '../../config/schema.js';
 import { createKafka } from '../kafka-client.js';
 import { ConfigResourceTypes, type Admin } from '../kafkajs.js';
 import { verifyTopics } from '../topic-setup.js';
+import { leaseGroupOf } from '../../config/load-config.js';
+import { checkCentrals, type CentralsReport } from './centrals.js';
 import { groupPatterns, partitionLag, type GroupRole } from './groups.js';
 import { decodeMemberAssignment, ERROR_UNKNOWN_TOPIC, kafkaErrorName, probeMetadata, type ProbeMetadata, type ProbeTopic } from './metadata-probe.js';
 import { settingsWarnings, type SettingsWarning } from './settings.js';
@@ -119,6 +121,8 @@ export interface GroupsReport {
   centralMissing: boolean;
   /** `…-state-…` / `…-registration-…` groups: they commit nothing, listed by name only. */
   shortLived: string[];
+  /** The active central and the standbys, from the centrals' election group. */
+  centrals: CentralsReport | null;
 }
 
 export interface DoctorWarning {
@@ -155,7 +159,7 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
   const warnings: DoctorWarning[] = [];
   const wanted = TOPIC_KEYS.map((k) => config.topics[k]);
   const names = wanted.map((t) => t.name);
-  const groupsReport: GroupsReport = { checked: false, error: null, templates: config.groups, groups: [], centralMissing: false, shortLived: [] };
+  const groupsReport: GroupsReport = { checked: false, error: null, templates: config.groups, groups: [], centralMissing: false, shortLived: [], centrals: null };
   const finish = (reached: boolean, configured: AddressCheck[], cluster: ClusterReport | null, topics: TopicReport[]): DoctorReport => {
     const healthy = problems.length === 0;
     return {
@@ -269,6 +273,12 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
     if (adminUp) {
       const readable = topics.filter((t) => t.actual !== null && t.leaderless.length === 0).map((t) => t.name);
       await checkGroups(admin, config, readable, stepMs, groupsReport);
+      groupsReport.centrals = await bounded(checkCentrals(admin, config), stepMs, 'describing the centrals').catch((e: Error) => ({
+        group: leaseGroupOf(config.groups.central),
+        active: null,
+        standbys: [],
+        error: e.message,
+      }));
       if (groupsReport.error !== null) problems.push(`consumer groups: ${groupsReport.error}`);
     } else {
       groupsReport.error = 'not checked: no admin connection';

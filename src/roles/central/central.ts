@@ -13,7 +13,7 @@ import type { IntentResult, Role } from '../shared/role.js';
 import { SnapshotStore } from '../shared/store.js';
 import { newContextMaps, type CentralContext } from './context.js';
 import { CpTable } from './cp-table.js';
-import { activeName, adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
+import { adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
 import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
 import { StateTail, type ActiveCentral } from './state-tail.js';
@@ -243,13 +243,6 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       store.changed();
     },
   };
-}
-
-/** For the operator's `status`: who is active, seen from here. */
-export function leadershipLine(snapshot: CentralSnapshot): string {
-  const { role, self, active } = snapshot.leadership;
-  if (role === 'active') return `active: this central (${self.host} pid ${self.pid})`;
-  return `${role}: the active central is ${activeName(active)}`;
 }
 
 function totalsOf(cps: CentralSnapshot['cps'], day: string): CentralTotals {

@@ -1,4 +1,5 @@
 export { startCentral, type Central } from './central.js';
+export { activeSummary, leadershipLine, readOnlyRefusal } from './leadership.js';
 export { deriveState } from './cp-table.js';
 export { denialFor } from './authorization.js';
 export { parseOperatorLine, OPERATOR_HELP, type OperatorCommand } from './operator-parser.js';

@@ -1,4 +1,5 @@
 import { localClock, type CpRecord } from '../../protocol/index.js';
+import type { CentralIdentity } from '../../bus/leadership.js';
 import type { IntentResult } from '../shared/role.js';
 import type { ActiveCentral } from './state-tail.js';
 
@@ -17,8 +18,13 @@ export function readOnlyRefusal(active: ActiveCentral | null): IntentResult {
 }
 
 
+/** `active: host pid 123 since 21:33:10`: who serves the network, as a standby sees it. */
+export function activeSummary(active: ActiveCentral | null): string {
+  return active ? `active: ${active.host} pid ${active.pid} since ${localClock(active.since)}` : 'the active central has not announced itself yet';
+}
+
 export function standbyLine(active: ActiveCentral | null): string {
-  return active ? `standby · active: ${active.host} pid ${active.pid} since ${localClock(active.since)}` : 'standby · the active central has not announced itself yet';
+  return `standby · ${activeSummary(active)}`;
 }
 
 /**
@@ -35,4 +41,10 @@ export function adoptRecord(record: CpRecord, now: number): CpRecord {
     totals: { ...record.totals },
     ...(record.today && { today: { ...record.today } }),
   };
+}
+
+/** The last line of the operator's `status`: who is active, seen from here. */
+export function leadershipLine({ leadership: { role, self, active } }: { leadership: { role: string; self: CentralIdentity; active: ActiveCentral | null } }): string {
+  if (role === 'active') return `central: active, this process (${self.host} pid ${self.pid})`;
+  return `central: ${role}, the active central is ${activeName(active)}`;
 }

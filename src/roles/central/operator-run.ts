@@ -1,5 +1,6 @@
 import { parseOperatorLine, OPERATOR_HELP } from './operator-parser.js';
 import type { Central } from './central.js';
+import { leadershipLine } from './leadership.js';
 import type { CentralSnapshot } from './types.js';
 
 /** Runs one stdin line against central and returns the text to print. */
@@ -23,7 +24,7 @@ export async function runOperatorLine(central: Central, line: string): Promise<{
 
 /** One line per CP: id, state, location, price, and the supply if any. */
 export function statusTable(snapshot: CentralSnapshot): string {
-  if (snapshot.cps.length === 0) return 'no charge points registered';
+  if (snapshot.cps.length === 0) return `no charge points registered\n${leadershipLine(snapshot)}`;
   return snapshot.cps
     .map((cp) => {
       const supply = cp.supply
@@ -31,7 +32,7 @@ export function statusTable(snapshot: CentralSnapshot): string {
         : '';
       return `${cp.id.padEnd(10)} ${cp.state.padEnd(14)} ${cp.location.padEnd(16)} ${cp.pricePerKwh} €/kWh${supply}`;
     })
-    .concat(totalsLine(snapshot))
+    .concat(totalsLine(snapshot), leadershipLine(snapshot))
     .join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { activeSummary, type CentralSnapshot } from '../../roles/central/index.js';
 import { useMemo } from 'react';
 import { EventLog } from '../shared/event-log.js';
 import { ScreenFrame } from '../shared/screen-frame.js';
@@ -31,6 +32,13 @@ const CONFIRM_TEXT = {
   'stop-all': 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels',
   'resume-all': 'Resume ALL charge points? y to confirm, any other key cancels',
 };
+
+/** Who leads: a standby says so loudly and names the active central. */
+function leaderBadge(snap: CentralSnapshot): { text: string; tone: 'warn' | 'ok' } | undefined {
+  if (snap.phase === 'standby') return { text: `STANDBY · ${activeSummary(snap.leadership.active)}`, tone: 'warn' };
+  if (snap.phase === 'taking-over') return { text: 'TAKING OVER', tone: 'warn' };
+  return undefined;
+}
 
 /** The central monitor: totals, a grid of CP tiles, the selected CP's detail, an event log. */
 export function CentralScreen({ central, title = 'evcharge central' }: CentralScreenProps) {
@@ -75,7 +83,7 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   return (
     <ScreenFrame
       min={CENTRAL_MIN}
-      header={{ title, who: 'central', bus: snap.bus, rates }}
+      header={{ title, who: 'central', bus: snap.bus, rates, badge: leaderBadge(snap) }}
       keys={CENTRAL_KEYS}
       message={message}
       helpOpen={ui.helpOpen}

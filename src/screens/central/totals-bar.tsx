@@ -30,7 +30,7 @@ export function TotalsBar({ totals, width, phase, filter, editingFilter, shown, 
         ))}
       </Text>
       <Text wrap="truncate-end">
-        {phase === 'rebuilding' ? <Text color={color('yellow')}>rebuilding from cp-state… </Text> : null}
+        {phase === 'rebuilding' || phase === 'taking-over' ? <Text color={color('yellow')}>{phase === 'rebuilding' ? 'rebuilding from cp-state… ' : 'taking over: catching up with cp-state… '}</Text> : null}
         {/* The filter first: a long totals line is cut at the right edge, the filter must stay. */}
         {filter || editingFilter ? (
           <Text color={color('yellow')}>

@@ -11,6 +11,8 @@ export interface HeaderProps {
   bus: BusStatus;
   rates: Rates;
   width: number;
+  /** A role this process holds, shown after `who` (central: `STANDBY · active: …`). */
+  badge?: { text: string; tone: 'warn' | 'ok' } | undefined;
 }
 
 function busLabel(bus: BusStatus): string {
@@ -28,7 +30,7 @@ function busLabel(bus: BusStatus): string {
 }
 
 /** One line: title and who, the bus connection (spinner while connecting or retrying), message rates. */
-export function Header({ title, who, bus, rates, width }: HeaderProps) {
+export function Header({ title, who, bus, rates, width, badge }: HeaderProps) {
   const color = useColor();
   const busy = bus.state === 'connecting' || bus.state === 'retrying';
   const busColor = bus.state === 'connected' ? 'green' : bus.state === 'closed' ? 'gray' : 'yellow';
@@ -38,6 +40,7 @@ export function Header({ title, who, bus, rates, width }: HeaderProps) {
       <Box flexShrink={0}>
         <Text bold color={color('cyan')}>{title}</Text>
         <Text> · {who}</Text>
+        {badge ? <Text bold color={color(badge.tone === 'warn' ? 'yellow' : 'green')}> · {badge.text}</Text> : null}
       </Box>
       <Box flexShrink={1} marginX={1} overflow="hidden">
         <Text color={color(busColor)} wrap="truncate-end">
