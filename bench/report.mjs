@@ -52,6 +52,8 @@ export function renderMarkdown(r) {
     lines.push(`| 5 | … TUI render time per frame (p50 / p99 / max) | ${tr ? `${f(tr.p50, ' ms')} / ${f(tr.p99, ' ms')} / ${f(tr.max, ' ms')} (${s.tui.frames} frames)` : `not measured: ${s.tui?.notMeasured ?? '–'}`} | ≤ 10 ms${tr ? mark(tr.p99 <= 10) : ''} |`);
     lines.push(`| 5 | … load offered by the simulator | ${num(s.simOutPerSecond)} msg/s, ${num(s.supplyingAtEnd)} supplying, ${num(s.suppliesCompleted)} supplies completed | |`);
   }
+  const tk = r.takeover;
+  if (tk) lines.push(`| 6 | takeover: kill -9 of the active central → first decision by the new active (p50 / max over ${tk.kills} kills; lease session ${tk.sessionMs} ms) | ${f(tk.p50Ms, ' ms', 0)} / ${f(tk.maxMs, ' ms', 0)} | ≤ 5000 ms${mark(tk.maxMs !== null && tk.maxMs <= 5000)} |`);
   if (r.maxN) lines.push(`| 5 | largest N central keeps up with, headless (tried ${r.maxN.tried.map((t) => `${t.cps}${t.keepsUp ? '✓' : '✗'}`).join(', ')}; beyond it: ${r.maxN.limitedBy}) | ${num(r.maxN.largestKeptUp)} CPs | |`);
   lines.push('');
   if (r.growth?.length) {

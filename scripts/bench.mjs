@@ -56,6 +56,7 @@ const P = smoke
       growth: [20],
       growthSeconds: 4,
       maxn: [],
+      takeoverKills: 2,
     }
   : {
       ceilingMessages: 100_000,
@@ -66,6 +67,7 @@ const P = smoke
       growth: (opt("--growth", null)?.split(",").map(Number)) ?? [100, 1000, 5000],
       growthSeconds: Number(opt("--seconds", 30)),
       maxn: [2000, 3000, 7500, 10000],
+      takeoverKills: 10,
     };
 
 const results = {
@@ -79,6 +81,7 @@ const results = {
   scale: null,
   growth: [],
   maxN: null,
+  takeover: null,
   notes: [],
 };
 
@@ -379,6 +382,45 @@ async function phaseScale() {
   results.scale = await loadRun(P.scale.cps, P.scale.seconds, { tui: true });
 }
 
+// ---------------------------------------------------------------------------------------------
+// (6) takeover: kill -9 the active central, a standby running; time to the new active's first decision
+// ---------------------------------------------------------------------------------------------
+async function phaseTakeover() {
+  const cfg = isolatedConfig(newTag('takeover'), topicSettings);
+  configs.push(cfg);
+  const { randomUUID } = await import('node:crypto');
+  const producer = evchargeProducer(kafka);
+  await producer.connect();
+  const role = (c) => c.waitFor((e) => e.kind === 'active' || e.kind === 'standby', 'an election result', 60000);
+  let active = centralProcess(cfg);
+  await role(active);
+  await waitServing(active);
+  let standby = centralProcess(cfg);
+  await standby.waitFor((e) => e.kind === 'standby', 'standby', 60000);
+  const samples = [];
+  for (let i = 0; i < P.takeoverKills; i++) {
+    const killedAt = Date.now();
+    active.signal('SIGKILL');
+    // A request for an unknown CP: the new active's first decision is its denial.
+    const requestId = randomUUID();
+    await producer.send({
+      topic: cfg.topics['auth-request'],
+      acks: -1,
+      messages: [{ key: 'TKD1', value: JSON.stringify({ type: 'driver.request', sender: 'driver:TKD1', id: randomUUID(), ts: Date.now(), v: 1, payload: { requestId, driverId: 'TKD1', cpId: 'NOPE' } }) }],
+    });
+    const decided = await standby.waitFor((e) => e.kind === 'auth-denied' && e.requestId === requestId, `the new active's decision (kill ${i + 1})`, 60000);
+    samples.push(decided.at - killedAt);
+    log(`takeover ${i + 1}/${P.takeoverKills}: first decision ${decided.at - killedAt} ms after the kill`);
+    await active.exited;
+    active = standby;
+    standby = centralProcess(cfg);
+    await standby.waitFor((e) => e.kind === 'standby', 'standby', 60000);
+  }
+  await producer.disconnect();
+  const sorted = [...samples].sort((a, b) => a - b);
+  results.takeover = { kills: samples.length, samplesMs: samples, p50Ms: sorted[Math.floor((sorted.length - 1) / 2)] ?? null, maxMs: sorted[sorted.length - 1] ?? null, sessionMs: 2000 };
+}
+
 async function phaseGrowth() {
   for (const n of P.growth) {
     results.growth.push(await loadRun(n, P.growthSeconds));
@@ -411,6 +453,7 @@ results.notes.push(
   'Ingest (2): a backlog of telemetry written while central is paused (SIGSTOP), timed from SIGCONT until central\'s group has committed all of it. Every reading is decoded, validated (zod), deduplicated and applied; central relays the newest reading of each supply once per applied batch (driver.progress), and each changed CP\'s cp-state once per batch, so "relayed" counts progress records actually sent.',
   'Latency (3, 4): `evcharge sim` drivers against `evcharge central` processes, each driver in a loop of request → supply → stop → ticket; first telemetry comes one telemetry interval (1 s) after the supply starts by design.',
   'Scale (5): central with the TUI is bench/central-tui.mjs (the real central role and CentralScreen rendered by Ink into a virtual 200x60 terminal, frames timed with Ink\'s onRender); React runs its production build there, as it does in `evcharge` (NODE_ENV=production, CI unset before Ink loads).',
+  'Takeover (6): two `evcharge central` processes; the active one is killed with SIGKILL and a driver request for an unknown CP is written at once; the time is from the kill to the new active\'s denial of it (its first decision). A new standby is started before the next kill.',
   'Keeps up: central\'s consumer lag (cp-register, auth-request, telemetry, health) ends below one second of input and does not grow over the second half; load delivered: the simulator (one Node process) managed at least 85 % of the records the load asks for, with no request timeouts.',
 );
 const started = performance.now();
@@ -420,6 +463,7 @@ try {
   if (want('scale')) await phaseScale();
   if (want('growth')) await phaseGrowth();
   if (want('maxn') && !smoke) await phaseMaxN();
+  if (want('takeover')) await phaseTakeover();
 } catch (e) {
   results.error = String(e?.stack ?? e);
   log(`failed: ${results.error}`);

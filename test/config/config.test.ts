@@ -32,12 +32,13 @@ test('the shipped kafka_config.yaml targets the one-node local broker', () => {
   assert.equal(c.heartbeatTimeoutMs, 3000);
 });
 
-test('the shipped cluster config asks for 3 partitions, RF 3, min ISR 2 on every topic', () => {
+test('the shipped cluster config asks for 3 partitions, RF 3, min ISR 2 on every topic (the lease topic: one partition)', () => {
   const c = loadConfig('kafka_config.cluster.yaml');
   assert.deepEqual(c.brokers, ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094']);
   for (const t of Object.values(c.topics)) {
-    assert.deepEqual([t.partitions, t.replicationFactor, t.minInsyncReplicas], [3, 3, 2], t.key);
+    assert.deepEqual([t.partitions, t.replicationFactor, t.minInsyncReplicas], [t.key === 'central-lease' ? 1 : 3, 3, 2], t.key);
   }
+  assert.equal(c.takeoverTimeoutMs, 2000);
 });
 
 test('the original design topic names are all there', () => {

@@ -97,7 +97,7 @@ test('topics that are missing: exit 1, each named, and nothing is created', asyn
     assert.match(r.stdout, new RegExp(`^  MISSING +${name.replaceAll('.', '\\.')} +config wants`, 'm'), name);
     assert.match(r.stdout, new RegExp(`✖ topic ${name.replaceAll('.', '\\.')}: missing`), name);
   }
-  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 10 problems/m);
+  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 11 problems/m);
   const meta = await admin.fetchTopicMetadata({ topics: [config.topics.telemetry.name] }).catch((e: Error) => e);
   assert.ok(meta instanceof Error && /does not host this topic-partition|UNKNOWN_TOPIC/i.test(meta.message), 'the doctor only reads');
 });
@@ -137,11 +137,11 @@ test('RF 2 with min ISR 2, as in the original design, is warned about: one broke
   const { file } = configFile(tag, yaml);
   const r = await doctor(file);
   assert.match(r.stdout, /! replication factor 2 with min\.insync\.replicas 2: one broker down blocks writes with acks=all/);
-  assert.match(r.stdout, /all 10 topics/);
+  assert.match(r.stdout, /all 11 topics/);
   const j = parseReport(await doctor(file, ['--json']));
   const w = j.warnings.find((x) => x.code === 'min-isr-equals-rf');
   assert.ok(w, JSON.stringify(j.warnings));
-  assert.equal(w.topics.length, 10);
+  assert.equal(w.topics.length, 11);
 });
 
 test('a consumer group behind the end of its topics: its state, members and lag per topic', async () => {

@@ -20,18 +20,18 @@ export const uniqueTag = () => `t${randomBytes(4).toString('hex')}`;
  * YAML for a config whose topics and groups all carry `tag`, so each test gets a private
  * network on the shared broker.
  */
-export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number } = {}): string {
+export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number; brokers?: string[]; replicationFactor?: number } = {}): string {
   const topics = TOPIC_KEYS.map((k) => `  ${k}: { name: ${tag}.${k} }`).join('\n');
   return [
     'kafka:',
     '  bootstrap_servers:',
-    ...TEST_BROKERS.split(',').map((b) => `    - "${b}"`),
+    ...(extra.brokers ?? TEST_BROKERS.split(',')).map((b) => `    - "${b}"`),
     '  startup_timeout_ms: 15000',
     '  session_timeout_ms: 6000',
     'topic_defaults:',
     `  partitions: ${extra.partitions ?? 1}`,
-    `  replication_factor: ${TEST_RF}`,
-    `  min_insync_replicas: ${TEST_MIN_ISR}`,
+    `  replication_factor: ${extra.replicationFactor ?? TEST_RF}`,
+    `  min_insync_replicas: ${(extra.replicationFactor ?? TEST_RF) >= 3 ? 2 : 1}`,
     'topics:',
     topics,
     'consumer_groups:',

@@ -23,8 +23,10 @@ export class RoleProcess {
     readonly name: string,
     args: string[],
     env: NodeJS.ProcessEnv = {},
+    /** The network namespace (test host) it runs on; none: this machine's own. */
+    netns?: string,
   ) {
-    this.child = startCli([...args, '--no-tui', '--json'], env);
+    this.child = startCli([...args, '--no-tui', '--json'], env, netns);
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
     this.child.stderr.on('data', (d) => (this.stderr += d));
@@ -129,27 +131,28 @@ export class TestNetwork {
   readonly configPath: string;
   readonly roles: RoleProcess[] = [];
 
-  constructor(options: { heartbeatTimeoutMs?: number; partitions?: number } = {}) {
+  constructor(options: Parameters<typeof isolatedConfigYaml>[1] = {}) {
     this.configPath = path.join(this.dir, 'kafka_config.yaml');
     writeFileSync(this.configPath, isolatedConfigYaml(this.tag, options));
   }
 
-  start(name: string, args: string[], env: NodeJS.ProcessEnv = {}): RoleProcess {
-    const role = new RoleProcess(name, [...args, '--config', this.configPath], { EVCHARGE_LOG_DIR: path.join(this.dir, 'logs'), ...env });
+  /** `host`: the network namespace the role runs in (see scripts/hosts.mjs); none: this machine. */
+  start(name: string, args: string[], env: NodeJS.ProcessEnv = {}, host?: string): RoleProcess {
+    const role = new RoleProcess(name, [...args, '--config', this.configPath], { EVCHARGE_LOG_DIR: path.join(this.dir, 'logs'), ...env }, host);
     this.roles.push(role);
     return role;
   }
 
-  central(env: NodeJS.ProcessEnv = {}): RoleProcess {
-    return this.start('central', ['central'], env);
+  central(env: NodeJS.ProcessEnv = {}, host?: string): RoleProcess {
+    return this.start('central', ['central'], env, host);
   }
 
-  cp(id: string, extra: string[] = []): RoleProcess {
-    return this.start(id, ['cp', '--id', id, ...extra]);
+  cp(id: string, extra: string[] = [], host?: string): RoleProcess {
+    return this.start(id, ['cp', '--id', id, ...extra], {}, host);
   }
 
-  driver(id: string, extra: string[] = []): RoleProcess {
-    return this.start(id, ['driver', '--id', id, ...extra]);
+  driver(id: string, extra: string[] = [], host?: string): RoleProcess {
+    return this.start(id, ['driver', '--id', id, ...extra], {}, host);
   }
 
   file(name: string, text: string): string {

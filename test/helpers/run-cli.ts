@@ -32,7 +32,13 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   });
 }
 
-/** Starts `evcharge args...` and leaves it running; pair with waitForOutput and stop. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env } });
+/**
+ * Starts `evcharge args...` and leaves it running; pair with waitForOutput and stop. With `netns`,
+ * it runs inside that network namespace (a test host): `ip netns exec` execs node in place, so
+ * the child is the role itself and signals reach it directly.
+ */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): ChildProcessWithoutNullStreams {
+  const options = { cwd: REPO, env: { ...process.env, ...env } };
+  if (netns) return spawn('ip', ['netns', 'exec', netns, process.execPath, BIN, ...args], options);
+  return spawn(process.execPath, [BIN, ...args], options);
 }

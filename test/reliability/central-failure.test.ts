@@ -14,7 +14,7 @@ async function totals(central: RoleProcess): Promise<string> {
   return /^totals:.*$/m.exec(text)![0];
 }
 
-test('central killed mid-supply and restarted: rebuilt within 5 s, each ticket once, kWh as the CP measured; a replay from offset 0 changes nothing', { skip: clusterSkip, timeout: 240_000 }, async (t) => {
+test('central killed mid-supply and restarted: serving within 5 s of the kill, each ticket once, kWh as the CP measured; a replay from offset 0 changes nothing', { skip: clusterSkip, timeout: 240_000 }, async (t) => {
   const first = net.central();
   await first.waitForKind('serving', {}, 30000);
   const cps: RoleProcess[] = [];
@@ -23,16 +23,20 @@ test('central killed mid-supply and restarted: rebuilt within 5 s, each ticket o
   const drivers = cps.map((_, i) => net.driver(`DC${i}`, ['--cp', `CPC${i}`, '--seconds', '20']));
   for (const d of drivers) await d.waitFor((e) => e.kind === 'progress' && Number(e['seq']) >= 1, 'two readings', 30000);
 
+  const killedAt = Date.now();
   first.signal('SIGKILL');
   await first.exited;
-  const restartedAt = Date.now();
   const second = net.central();
   const rebuilt = await second.waitForKind('state-rebuilt', {}, 30000);
-  const rebuildMs = rebuilt.at - restartedAt;
-  t.diagnostic(`state rebuilt ${rebuildMs} ms after the restart (${String(rebuilt['cps'])} CPs)`);
+  const serving = await second.waitForKind('serving', {}, 30000);
+  // The lease of the killed central lapses after its session (central.takeover_timeout_ms).
+  const servingMs = serving.at - killedAt;
+  t.diagnostic(`state rebuilt ${rebuilt.at - killedAt} ms and serving ${servingMs} ms after the kill (${String(rebuilt['cps'])} CPs)`);
+  console.log(`[reliability] lone central restarted after kill -9: serving ${servingMs} ms after the kill`);
   assert.equal(rebuilt['cps'], SUPPLIES);
   assert.equal(rebuilt['complete'], true);
-  assert.ok(rebuildMs < 5000, `rebuilt in ${rebuildMs} ms`);
+  assert.ok(servingMs <= 5000, `serving within 5 s of the kill (took ${servingMs} ms)`);
+  assert.equal(second.count('cp-disconnected'), 0, 'no CP was declared DISCONNECTED because central restarted');
 
   const results = await Promise.all(drivers.map((d) => d.exited));
   results.forEach((r, i) => assert.equal(r.code, 0, `DC${i}: ${drivers[i]!.stderr}`));

@@ -65,7 +65,10 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   assert.ok(results['latency'].authRoundTripMs.count > 0);
   assert.ok(results['scale'].centralRssMaxMb > 0);
   assert.ok(results['growth'].length > 0);
+  assert.equal(results['takeover'].kills, 2);
+  assert.ok(results['takeover'].maxMs > 0);
   const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
   assert.match(md, /\| CPU \|/);
   assert.match(md, /authorization round trip/);
+  assert.match(md, /takeover: kill -9 of the active central/);
 });

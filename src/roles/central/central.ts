@@ -116,6 +116,10 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       store.changed();
       announceStandby();
     },
+    // A standby keeps its copies until it takes over: only the active central publishes.
+    afterBatch: () => {
+      if (serving() && tailOut.pending > 0) void tailOut.flush();
+    },
   });
   await tail.start();
 

@@ -33,6 +33,8 @@ export class StateTail {
       onRecord: (record: CpRecord) => void;
       /** Another (or this) central announced itself as the active one. */
       onActive: (active: ActiveCentral) => void;
+      /** After each batch (the active central flushes the dead-letter copies it made). */
+      afterBatch: () => void;
     },
   ) {}
 
@@ -54,6 +56,7 @@ export class StateTail {
           }
         }
       }
+      this.options.afterBatch();
     });
     await this.subscription.ready;
   }
