@@ -57,9 +57,11 @@ export class TransactionalLane {
     const producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       transactionalId: this.transactionalId,
-      // Short: a killed active's open transaction blocks read-committed consumers of its
-      // partitions until the next holder's init aborts it, or until this times out.
-      transactionTimeout: 10_000,
+      // A killed active's open transaction holds back read-committed consumers of its partitions
+      // until the next holder's init aborts it (at once), or until this times out. Long enough
+      // that an outage of the whole cluster does not expire a live active's transaction (the
+      // broker would then fence it and it would step down and take over again).
+      transactionTimeout: 60_000,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // A transaction's first write after the previous commit is refused (CONCURRENT_TRANSACTIONS)
