@@ -6,6 +6,7 @@ import { appendLog } from './kafka-log.js';
 import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
 import { ProducerLane } from './producer-lane.js';
 import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership.js';
+import { createKafka } from './kafka-client.js';
 import { KafkaLease } from './lease.js';
 import { TransactionalLane } from './transactional-lane.js';
 
@@ -83,13 +84,20 @@ export class KafkaBus implements Bus {
   async lead(options: LeaseOptions): Promise<Lease> {
     if (this.lease) throw new Error('this bus already campaigns for a lease');
     const settings = this.main.settings;
+    // The lease's own client: a heartbeat to a coordinator on a machine that was cut off gets no
+    // answer at all (no refusal), and waiting the usual request timeout (30 s) for it would keep a
+    // standby from noticing that the lease moved. A session is what it may wait.
+    const { kafka: leaseKafka } = createKafka(this.config, { role: 'central', id: 'lease' }, { requestTimeoutMs: Math.max(1000, options.sessionTimeoutMs), logFile: this.logFile });
+    // The same for the transactional producer, more patient (it carries every record of the
+    // active central): taking over must not hang on a request to a broker that went silent.
+    const { kafka: txKafka } = createKafka(this.config, { role: 'central', id: 'active' }, { requestTimeoutMs: Math.min(this.config.requestTimeoutMs, Math.max(5000, 2 * options.sessionTimeoutMs)), logFile: this.logFile });
     const lease: KafkaLease = new KafkaLease(
-      this.kafka,
+      leaseKafka,
       options,
       this.nameOf['central-lease'],
       {
         elect: async () => {
-          const lane = new TransactionalLane(this.kafka, options.group, settings, this.logFile, () => lease.fresh(), (reason) => lease.stepDown(reason));
+          const lane = new TransactionalLane(txKafka, options.group, settings, this.logFile, () => lease.fresh(), (reason) => lease.stepDown(reason));
           await lane.fence();
           this.txLane = lane;
           this.setStatus('connected');

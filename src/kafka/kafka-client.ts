@@ -14,14 +14,19 @@ export function clientId(config: EvchargeConfig, who: ClientIdentity): string {
 }
 
 /** A kafkajs client for one role, from the config: brokers, timeouts, retry policy, file logging. */
-export function createKafka(config: EvchargeConfig, who: ClientIdentity): { kafka: Kafka; logFile: string } {
+export function createKafka(
+  config: EvchargeConfig,
+  who: ClientIdentity,
+  /** A second client of the same role may wait less for an answer, and log to the first one's file. */
+  overrides: { requestTimeoutMs?: number; logFile?: string } = {},
+): { kafka: Kafka; logFile: string } {
   const id = clientId(config, who);
-  const logFile = logFilePath(id);
+  const logFile = overrides.logFile ?? logFilePath(id);
   const kafka = new Kafka({
     clientId: id,
     brokers: config.brokers,
     connectionTimeout: config.connectionTimeoutMs,
-    requestTimeout: config.requestTimeoutMs,
+    requestTimeout: overrides.requestTimeoutMs ?? config.requestTimeoutMs,
     retry: {
       initialRetryTime: config.retry.initialRetryTimeMs,
       maxRetryTime: config.retry.maxRetryTimeMs,

@@ -144,7 +144,7 @@ export class TransactionalLane {
     try {
       const topicMessages = jobs.flatMap((j) => (j.kind === 'records' ? j.topicMessages : []));
       if (topicMessages.length > 0) await txn.sendBatch({ acks: -1, topicMessages });
-      for (const [group, topics] of mergeOffsets(jobs)) await txn.sendOffsets({ consumerGroupId: group, topics });
+      for (const [group, topics] of mergeOffsets(jobs)) await untilNotConcurrent(() => txn.sendOffsets({ consumerGroupId: group, topics }));
       await txn.commit();
     } catch (e) {
       // Best effort: a fenced producer cannot abort, and the next holder aborts for it anyway.
@@ -192,6 +192,24 @@ export class TransactionalLane {
     const p = this.producer;
     this.producer = null;
     await p?.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * The first request of a transaction that follows a commit is refused with CONCURRENT_TRANSACTIONS
+ * until the broker has written the commit markers (a few ms). kafkajs retries that for the
+ * records' AddPartitionsToTxn but not for the offsets' AddOffsetsToTxn, which then failed whole
+ * transactions of offsets alone: retry it here, quickly and a bounded number of times.
+ */
+async function untilNotConcurrent(op: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 10) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100, 5 * 2 ** attempt)));
+    }
   }
 }
 

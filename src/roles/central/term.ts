@@ -73,9 +73,11 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
     closed = true;
     if (livenessTimer !== null) clock.clearInterval(livenessTimer);
     if (tickTimer !== null) clock.clearInterval(tickTimer);
-    await subscription?.close();
+    // Outboxes first: a batch handler waiting on a publish that can no longer succeed (the lease
+    // is gone) must give up, or closing the subscription would wait for it for ever.
     ctx.out.close();
     ticks.close();
+    await subscription?.close();
   };
 
   /** After any change: publish the changed CPs' state, update the store, flush in order. */
