@@ -28,6 +28,8 @@ export class KafkaLease implements Lease {
   private confirmedAt = 0;
   private holds = false;
   private closed = false;
+  private rejoining = false;
+  private watchdog: NodeJS.Timeout | null = null;
   /** Serialises elect/depose so a quick win-lose-win is applied in order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -59,7 +61,19 @@ export class KafkaLease implements Lease {
   }
 
   async start(): Promise<void> {
+    this.confirmedAt = Date.now();
     await this.join();
+    // kafkajs keeps asking the coordinator it knows; one on a machine that went silent (cut off,
+    // not down) answers nothing, and the member would wait for ever instead of finding the new
+    // coordinator. Unconfirmed for two sessions: leave and join again with a fresh consumer.
+    const s = this.options.sessionTimeoutMs;
+    this.watchdog = setInterval(() => {
+      if (this.closed || this.rejoining || Date.now() - this.confirmedAt < 2 * s) return;
+      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt });
+      this.confirmedAt = Date.now();
+      this.stepDown(`the lease group has not answered for ${Math.round((2 * s) / 1000)} s`);
+    }, Math.max(250, Math.floor(s / 2)));
+    this.watchdog.unref();
   }
 
   private async join(): Promise<void> {
@@ -165,12 +179,19 @@ export class KafkaLease implements Lease {
 
   private async rejoin(reason: string): Promise<void> {
     if (this.closed) return;
-    await this.lose(reason);
-    this.holds = false;
-    const old = this.consumer;
-    this.consumer = null;
-    await old?.disconnect().catch(() => {});
-    if (!this.closed) await this.join().catch((e) => appendLog(this.logFile, 'lease rejoin failed', { error: String(e) }));
+    this.rejoining = true;
+    try {
+      await this.lose(reason);
+      this.holds = false;
+      const old = this.consumer;
+      this.consumer = null;
+      // A consumer stuck on a silent broker may take long to leave: do not wait for it.
+      await Promise.race([old?.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+      if (!this.closed) await this.join().catch((e) => appendLog(this.logFile, 'lease rejoin failed', { error: String(e) }));
+      this.confirmedAt = Date.now();
+    } finally {
+      this.rejoining = false;
+    }
   }
 
   private set(role: LeaseStatus['role'], reason: string): void {
@@ -184,6 +205,7 @@ export class KafkaLease implements Lease {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     await this.chain;
     if (this.current.role === 'active') await this.hooks.depose().catch(() => {});
     this.set('closed', 'left the election');

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin } from '../../src/kafka/kafkajs.js';
 import { REPO } from '../helpers/run-cli.js';
+import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
+import { roundKwh } from '../../src/protocol/money.js';
 
 // Three "real hosts" on this machine (network namespaces evc-h1..3 on a bridge, scripts/hosts.mjs),
 // one Kafka node on each, bound to and advertising its host's address (scripts/kafka.mjs node up),
@@ -145,7 +147,9 @@ async function produce(brokers: string[], count: number, tag: string): Promise<n
   });
   closers.push(() => producer.disconnect());
   try {
-    await producer.connect();
+    // The producer id comes from a coordinator that may still be loading after a failover
+    // (its partitions just moved): wait for it. Nothing is written until it answers.
+    await waitFor('a producer id', 30_000, async () => (await producer.connect(), true));
     const started = Date.now();
     await producer.send({
       topic: TOPIC,
@@ -269,7 +273,8 @@ test('a topic with RF 3 and min ISR 2 takes acks=-1 writes, replicated on all th
 
 test('host 2 cut off: its partitions get new leaders, node 2 leaves the ISR, acks=-1 writes go on', { skip, timeout: 60_000 }, async (t) => {
   const survivors = [1, 3].map(broker);
-  const before = await partitionsOf(NODES.map(broker));
+  // Retried: a young cluster's coordinator may still be loading ("coordinator is loading").
+  const { value: before } = await waitFor('the partitions before the cut', 20_000, () => partitionsOf(NODES.map(broker)));
   const ledBy2 = before.filter((p) => p.leader === 2).map((p) => p.partitionId);
   assert.ok(ledBy2.length > 0, `node 2 leads no partition: ${describe(before)}`);
 
@@ -302,4 +307,94 @@ test('host 2 healed: node 2 rejoins and is back in the ISR of every partition', 
   assert.deepEqual(brokers.map((b) => b.nodeId).sort(), NODES);
   // Nothing written before or during the cut is lost.
   await assertRecords(NODES.map(broker), 60);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The design's deployment on these hosts: central on host 1 with a standby on host 3, the CPs on
+// host 2, the drivers on host 3, every role a process of the real binary inside its host.
+// ---------------------------------------------------------------------------------------------
+const CPS = 3;
+const PRICE = 0.45;
+// Opt-in until dependable (see the README's failure section): with a host cut off (silent, not
+// down), kafkajs clients of every role wait out request timeouts on its broker and keep asking
+// coordinators there; the standby took over 28-41 s after the cut in the runs so far, and the
+// drivers' progress did not always come back within 30 s.
+const networkSkip = skip || (process.env.EVCHARGE_HOSTS_NETWORK === '1' ? false : 'the evcharge network on cut-off hosts is not dependable yet; EVCHARGE_HOSTS_NETWORK=1 runs it');
+let net: TestNetwork | null = null;
+let centrals: { first: RoleProcess; backup: RoleProcess } | null = null;
+let cps: RoleProcess[] = [];
+after(async () => {
+  await net?.stopAll();
+});
+
+test('central on host 1 cut off for 20 s during supplies: the standby on host 3 takes over; healed, one ticket each', { skip: networkSkip, timeout: 240_000 }, async (t) => {
+  // A host that is cut off answers nothing, not even a refusal: every request to its broker waits
+  // out the request timeout. 5 s, as the README advises for machines that can vanish silently.
+  net = new TestNetwork({ partitions: 3, brokers: NODES.map(broker), replicationFactor: 3, requestTimeoutMs: 5000 });
+  const first = net.central({}, hosts.hostName(1));
+  await first.waitForKind('active', {}, 60_000);
+  const backup = net.central({}, hosts.hostName(3));
+  const standby = await backup.waitFor((e) => e.kind === 'standby' && e['active'] !== null, 'a standby naming the active central', 60_000);
+  assert.equal((standby['active'] as { pid: number }).pid, first.pid);
+  centrals = { first, backup };
+  const drivers: RoleProcess[] = [];
+  for (let i = 0; i < CPS; i++) {
+    cps.push(net.cp(`CPH${i}`, ['--speed', '10', '--price', String(PRICE)], hosts.hostName(2)));
+    drivers.push(net.driver(`DH${i}`, [], hosts.hostName(3)));
+  }
+  for (let i = 0; i < CPS; i++) await first.waitForKind('cp-registered', { cpId: `CPH${i}` }, 60_000);
+  for (const [i, d] of drivers.entries()) {
+    await d.waitForKind('ready', {}, 60_000);
+    d.send(`request CPH${i}`);
+  }
+  for (const d of drivers) await d.waitFor((e) => e.kind === 'progress' && Number(e['seq']) >= 1, 'two readings', 60_000);
+
+  const cutAt = Date.now();
+  hosts.cut(1);
+  const took = await backup.waitForKind('active', {}, 60_000);
+  const tookMs = took.at - cutAt;
+  t.diagnostic(`the standby on host 3 took over ${tookMs} ms after host 1 was cut off`);
+  console.log(`[hosts] central's host cut off: the standby on host 3 took over ${tookMs} ms after the cut`);
+  // Live progress reaches the drivers again through the new active while host 1 is away.
+  const from = drivers.map((d) => d.events.length);
+  for (const [i, d] of drivers.entries()) await d.waitFor((e) => e.kind === 'progress', 'progress relayed by the new active', 30_000, from[i]);
+  await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 20_000 - Date.now())));
+  const healedAt = Date.now();
+  const fromFirst = first.events.length;
+  hosts.heal(1);
+  // Back on the network, the old active finds it was replaced (its writes are fenced) and steps down.
+  const down = await first.waitFor((e) => e.kind === 'standby', 'the old active standing by', 60_000, fromFirst);
+  t.diagnostic(`the old active on host 1 stood by ${down.at - healedAt} ms after the heal`);
+  for (const d of drivers) assert.equal(d.count('ticket'), 0, `${d.name}: the supply went on through the cut`);
+
+  for (const d of drivers) d.send('stop');
+  for (const d of drivers) await d.waitForKind('ticket', {}, 60_000);
+  for (const d of drivers) d.send('quit');
+  for (const [i, d] of drivers.entries()) {
+    const tickets = d.events.filter((e) => e.kind === 'ticket');
+    assert.equal(tickets.length, 1, `${d.name}: exactly one ticket`);
+    assert.equal(tickets[0]!['reason'], 'driver-stop');
+    const cpEnd = await cps[i]!.waitForKind('supply-ended', { sessionId: tickets[0]!['sessionId'] });
+    assert.equal(roundKwh(Number(cpEnd['kwh'])), Number(tickets[0]!['kwh']), `${d.name}: the ticket bills what the CP measured`);
+  }
+  assert.equal(backup.count('cp-disconnected'), 0, 'no CP was declared DISCONNECTED because central changed');
+});
+
+test('the CPs\' host 2 cut off for 20 s: its CPs are DISCONNECTED on central after the heartbeat timeout and come back by themselves', { skip: networkSkip, timeout: 180_000 }, async (t) => {
+  assert.ok(net && centrals && cps.length === CPS, 'needs the network of the previous test');
+  const central = centrals.backup;
+  const from = central.events.length;
+  const cutAt = Date.now();
+  hosts.cut(2);
+  for (const cp of cps) await central.waitFor((e) => e.kind === 'cp-disconnected' && e['cpId'] === cp.name, `${cp.name} DISCONNECTED`, 30_000, from);
+  const lastDown = Math.max(...central.events.slice(from).filter((e) => e.kind === 'cp-disconnected').map((e) => e.at));
+  t.diagnostic(`every CP of host 2 DISCONNECTED ${lastDown - cutAt} ms after the cut (heartbeat timeout 3 s; the partitions led on host 2 move first)`);
+  await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 20_000 - Date.now())));
+  const healedAt = Date.now();
+  hosts.heal(2);
+  for (const cp of cps) await central.waitFor((e) => e.kind === 'cp-reconnected' && e['cpId'] === cp.name, `${cp.name} back`, 60_000, from);
+  const lastBack = Math.max(...central.events.slice(from).filter((e) => e.kind === 'cp-reconnected').map((e) => e.at));
+  t.diagnostic(`every CP back ${lastBack - healedAt} ms after the heal`);
+  for (const cp of cps) assert.equal(cp.exitCode(), null, `${cp.name} kept running on its own`);
+  for (const cp of cps) await central.waitForCpState(cp.name, 'AVAILABLE', 30_000);
 });

@@ -70,6 +70,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     telemetryGaps: 0,
     partitions: new PartitionWatch(Math.min(2000, Math.floor((heartbeatTimeoutMs * 2) / 3))),
     heartbeatPartition: new Map<string, number>(),
+    hearingSince: null,
     ...newContextMaps(),
   };
 

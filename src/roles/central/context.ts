@@ -34,6 +34,11 @@ export interface CentralContext {
   partitions: PartitionWatch;
   /** The health partition each CP's heartbeats arrive on. */
   heartbeatPartition: Map<string, number>;
+  /**
+   * When this central's own first tick came back in its current term: from then on it hears the
+   * health topic, and a CP's silence means something. Null until then (nothing is judged).
+   */
+  hearingSince: number | null;
 }
 
 export function newContextMaps() {

@@ -124,6 +124,10 @@ function applyRecover(ctx: CentralContext, cp: CpRecord): void {
  * ends with a ticket for what was delivered. CPs read back at a restart get one timeout to return.
  */
 export function checkLiveness(ctx: CentralContext): void {
+  // A central that took over (or started) judges no CP before it hears its own pulse: joining
+  // the groups and finding the partitions' leaders can take longer than a heartbeat timeout.
+  if (ctx.hearingSince === null) return;
+  const hearing = ctx.hearingSince;
   const now = ctx.clock.now();
   for (const cp of ctx.table.all()) {
     // Central cannot hear this CP's partition right now (broker failover, outage, backlog):
@@ -131,7 +135,7 @@ export function checkLiveness(ctx: CentralContext): void {
     const partition = ctx.heartbeatPartition.get(cp.id);
     if (ctx.partitions.stalled(partition, now)) continue;
     if (cp.connected) {
-      const heardAt = Math.max(cp.lastHeartbeatAt ?? -Infinity, ctx.partitions.flowingSince(partition) ?? -Infinity);
+      const heardAt = Math.max(cp.lastHeartbeatAt ?? -Infinity, ctx.partitions.flowingSince(partition) ?? -Infinity, hearing);
       if (now - heardAt > ctx.heartbeatTimeoutMs) {
         cp.connected = false;
         ctx.table.touch(cp);
@@ -143,7 +147,8 @@ export function checkLiveness(ctx: CentralContext): void {
       }
       continue;
     }
-    const since = ctx.rebuiltAt.get(cp.id);
+    const rebuilt = ctx.rebuiltAt.get(cp.id);
+    const since = rebuilt === undefined ? undefined : Math.max(rebuilt, hearing);
     if (cp.supply && (since === undefined || now - since > ctx.heartbeatTimeoutMs)) {
       endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
     }

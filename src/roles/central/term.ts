@@ -18,6 +18,7 @@ function dispatch(ctx: CentralContext, self: string, message: Message, partition
     case 'central.tick':
       // Only this central's own ticks say that a partition flows to it.
       if (message.payload.instanceId !== undefined && message.payload.instanceId !== self) return;
+      ctx.hearingSince ??= ctx.clock.now();
       return ctx.partitions.tick(partition, message.payload.index, ctx.clock.now());
     case 'cp.fault': return onFault(ctx, message);
     case 'cp.recover': return onRecover(ctx, message);
@@ -118,6 +119,7 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   ctx.table.takeChanged(); // nothing to re-publish: this is what cp-state says
   ctx.partitions = new PartitionWatch(ctx.partitions.stallAfterMs);
   ctx.heartbeatPartition.clear();
+  ctx.hearingSince = null;
   options.changed();
 
   // 3. Serve.
@@ -141,10 +143,13 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   if (closed || !options.stillActive()) return (await close(), null);
   await subscription.ready;
   // Central's pulse on every health partition: what PartitionWatch judges liveness against.
-  tickTimer = clock.setInterval(() => {
+  const pulse = () => {
     for (const index of ctx.partitions.nextTickIndexes()) ticks.add('central.tick', { index, instanceId: identity.instanceId });
     void ticks.flush();
-  }, 1000);
+  };
+  // At once, then every second: nothing is judged about CPs before the first tick comes back.
+  pulse();
+  tickTimer = clock.setInterval(pulse, 1000);
   let day = localDay(clock.now());
   livenessTimer = clock.setInterval(() => {
     checkLiveness(ctx);
