@@ -4,6 +4,7 @@ import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
 import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
+import { OffsetCommitter } from './offset-committer.js';
 import { ProducerLane } from './producer-lane.js';
 import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership.js';
 import { createKafka } from './kafka-client.js';
@@ -275,31 +276,6 @@ export class KafkaBus implements Bus {
     clearInterval(this.watchdog);
     await Promise.all([this.main.close(), this.pulse.close()]);
     this.setStatus('closed');
-  }
-}
-
-/**
- * Commits consumed offsets in as few requests as possible: a batch whose offset is resolved waits
- * for the commit in flight (if any), then one commit carries every offset resolved meanwhile, on
- * every partition. `commit()` resolves once a commit including this batch's offset succeeded and
- * rejects if it failed (kafkajs then redelivers the batch, as when its own auto-commit fails).
- */
-class OffsetCommitter {
-  private chain: Promise<void> = Promise.resolve();
-  private next: Promise<void> | null = null;
-
-  commit(commitResolved: () => Promise<void>): Promise<void> {
-    if (!this.next) {
-      const run = this.chain
-        .catch(() => {})
-        .then(() => {
-          this.next = null;
-          return commitResolved();
-        });
-      this.next = run;
-      this.chain = run;
-    }
-    return this.next;
   }
 }
 
