@@ -35,8 +35,11 @@ test('every denial reason, each with its code and text', async () => {
   await flush(net);
   assert.equal(d1.answer(granted).granted, true);
 
-  // CP5 falls silent; the others keep heartbeating past the 3 s timeout.
-  await runWithHeartbeats(net, 4000, [cp1, cp2, cp3, cp4]);
+  // CP5 never heartbeats; the others keep heartbeating. A CP just registered gets one more
+  // timeout for its first heartbeat (it waits for its acknowledgement): DISCONNECTED after 6 s.
+  await runWithHeartbeats(net, 5000, [cp1, cp2, cp3, cp4]);
+  assert.equal(stateOf(central, 'CP5')?.state, 'AVAILABLE', 'still within its first-heartbeat grace');
+  await runWithHeartbeats(net, 2000, [cp1, cp2, cp3, cp4]);
   assert.equal(stateOf(central, 'CP5')?.state, 'DISCONNECTED');
   await central.stop('CP3');
   await cp4.fault();

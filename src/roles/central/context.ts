@@ -22,6 +22,12 @@ export interface CentralContext {
   stopAnswers: BoundedMap<string, PayloadOf<'auth.stop-result'>>;
   /** CPs read back from cp-state at start: when the rebuild happened, to time their return. */
   rebuiltAt: Map<string, number>;
+  /**
+   * CPs registered and not heard from since: a CP heartbeats only once it has read its
+   * acknowledgement, which reaches it when central's transaction commits, so its first heartbeat
+   * gets one more timeout.
+   */
+  awaitingFirstHeartbeat: Map<string, number>;
   /** Last time central re-sent a corrective command to a CP (throttles heartbeat reconciling). */
   lastCorrection: Map<string, number>;
   /**
@@ -46,6 +52,7 @@ export function newContextMaps() {
     answers: new BoundedMap<string, PayloadOf<'auth.response'>>(20_000),
     stopAnswers: new BoundedMap<string, PayloadOf<'auth.stop-result'>>(5_000),
     rebuiltAt: new Map<string, number>(),
+    awaitingFirstHeartbeat: new Map<string, number>(),
     lastCorrection: new Map<string, number>(),
     pendingProgress: new Map<string, PayloadOf<'driver.progress'>>(),
   };

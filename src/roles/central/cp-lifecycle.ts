@@ -51,6 +51,7 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   };
   ctx.table.put(record);
   ctx.rebuiltAt.delete(p.cpId);
+  ctx.awaitingFirstHeartbeat.set(p.cpId, now);
   ack(true);
   if (record.outOfService) {
     ctx.out.add('cmd.set-service', { cpId: p.cpId, instanceId: p.instanceId, inService: false });
@@ -72,6 +73,7 @@ export function onHeartbeat(ctx: CentralContext, msg: MessageOf<'cp.heartbeat'>,
   // A heartbeat replayed from a backlog says nothing about the CP being alive now.
   if (msg.ts < now - ctx.heartbeatTimeoutMs) return;
   cp.lastHeartbeatAt = now;
+  ctx.awaitingFirstHeartbeat.delete(cp.id);
   if (!cp.connected) {
     cp.connected = true;
     ctx.rebuiltAt.delete(cp.id);
@@ -135,7 +137,13 @@ export function checkLiveness(ctx: CentralContext): void {
     const partition = ctx.heartbeatPartition.get(cp.id);
     if (ctx.partitions.stalled(partition, now)) continue;
     if (cp.connected) {
-      const heardAt = Math.max(cp.lastHeartbeatAt ?? -Infinity, ctx.partitions.flowingSince(partition) ?? -Infinity, hearing);
+      const registered = ctx.awaitingFirstHeartbeat.get(cp.id);
+      const heardAt = Math.max(
+        cp.lastHeartbeatAt ?? -Infinity,
+        ctx.partitions.flowingSince(partition) ?? -Infinity,
+        hearing,
+        registered === undefined ? -Infinity : registered + ctx.heartbeatTimeoutMs,
+      );
       if (now - heardAt > ctx.heartbeatTimeoutMs) {
         cp.connected = false;
         ctx.table.touch(cp);
