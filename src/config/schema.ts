@@ -37,10 +37,12 @@ export const configFileSchema = z
         connection_timeout_ms: z.number().int().positive().default(3000),
         request_timeout_ms: z.number().int().positive().default(30000),
         /**
-         * A consumer that stops heartbeating (killed) holds its partitions this long; a restarted
-         * role waits out its dead predecessor. Brokers refuse less than 6000 by default.
+         * A consumer that stops heartbeating (killed, or cut off by a cluster outage) holds its
+         * partitions this long: a restarted role, or any role after an outage, waits out its dead
+         * predecessor's session before it reads again. Brokers refuse less than
+         * group.min.session.timeout.ms (6000 by default; scripts/kafka.mjs sets 500).
          */
-        session_timeout_ms: z.number().int().min(1000).default(10000),
+        session_timeout_ms: z.number().int().min(1000).default(3000),
         /** How long a role waits for a broker at start-up before it gives up (exit 2). */
         startup_timeout_ms: z.number().int().positive().default(15000),
         retry: z

@@ -3,7 +3,8 @@ import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, ty
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
-import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
+import { isRetriable, isSequenceError, isSizeError, sessionRefusedText } from './kafka-errors.js';
+import { ConfigError } from '../config/load-config.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { ProducerLane } from './producer-lane.js';
 import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership.js';
@@ -57,7 +58,7 @@ export class KafkaBus implements Bus {
     }, 1000);
     this.watchdog.unref();
     const { initialRetryTimeMs, maxRetryTimeMs, retries } = config.retry;
-    this.main = new ProducerLane(kafka, { name: 'main', idempotent: true, retry: { initialRetryTime: initialRetryTimeMs, maxRetryTime: maxRetryTimeMs, retries }, backoffMaxMs: 5000 }, logFile);
+    this.main = new ProducerLane(kafka, { name: 'main', idempotent: true, retry: { initialRetryTime: initialRetryTimeMs, maxRetryTime: maxRetryTimeMs, retries }, backoffMaxMs: 1000 }, logFile);
     // A heartbeat is worth something only while it is fresh: retry often, give up on none.
     this.pulse = new ProducerLane(kafka, { name: 'pulse', idempotent: false, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 }, backoffMaxMs: 1000 }, logFile);
   }
@@ -201,13 +202,24 @@ export class KafkaBus implements Bus {
     });
     this.consumers.add(consumer);
     let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    let failReady: (e: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    // Refused before the caller awaits it (during run() below): not an unhandled rejection.
+    ready.catch(() => {});
     consumer.on(consumer.events.GROUP_JOIN, () => {
       markReady();
       this.setStatus('connected');
     });
     consumer.on(consumer.events.FETCH, () => this.setStatus('connected'));
-    consumer.on(consumer.events.CRASH, (e) => this.setStatus('retrying', `consume: ${e.payload.error.message}`));
+    consumer.on(consumer.events.CRASH, (e) => {
+      const error = e.payload.error as Error & { type?: string };
+      // kafkajs gives up on this one: only a setting can help, so say which.
+      if (error.type === 'INVALID_SESSION_TIMEOUT') failReady(new ConfigError(sessionRefusedText('kafka.session_timeout_ms', session)));
+      else this.setStatus('retrying', `consume: ${error.message}`);
+    });
     consumer.on(consumer.events.REQUEST_TIMEOUT, () => this.setStatus('retrying', 'consume: request timed out'));
 
     await consumer.connect();

@@ -26,3 +26,12 @@ export function isRetriable(e: Error & { retriable?: boolean; name: string }): b
   }
   return /ECONNREFUSED|ECONNRESET|EPIPE|Connection (timeout|error)|not connected|disconnected|leader|coordinator|NOT_ENOUGH_REPLICAS|timed out/i.test(e.message);
 }
+
+/** What to tell the user when the brokers refuse a consumer session of `ms` set by `key`. */
+export function sessionRefusedText(key: string, ms: number): string {
+  return (
+    `${key} (${ms} ms) is outside the consumer session timeouts the brokers allow ` +
+    `(group.min.session.timeout.ms, 6000 ms by default, to group.max.session.timeout.ms): raise ${key} ` +
+    `to at least the brokers' minimum, or lower group.min.session.timeout.ms on the brokers (the local Kafka of scripts/kafka.mjs allows 500)`
+  );
+}

@@ -1,6 +1,7 @@
 import type { Lease, LeaseOptions, LeaseStatus } from '../bus/leadership.js';
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from './kafkajs.js';
 import { appendLog } from './kafka-log.js';
+import { sessionRefusedText } from './kafka-errors.js';
 import { decodeClaim, encodeClaim, pickActive, type LeaseClaim } from './lease-claim.js';
 
 export interface LeaseHooks {
@@ -96,12 +97,7 @@ export class KafkaLease implements Lease {
       const error = e.payload.error as Error & { type?: string };
       if (error.type !== 'INVALID_SESSION_TIMEOUT') return;
       // kafkajs gives up on this one: the setting must change, so say which and how.
-      this.set(
-        'failed',
-        `central.takeover_timeout_ms (${this.options.sessionTimeoutMs} ms) is outside the consumer session timeouts the brokers allow ` +
-          `(group.min.session.timeout.ms, 6000 ms by default, to group.max.session.timeout.ms): raise central.takeover_timeout_ms ` +
-          `to at least the brokers' minimum, or lower group.min.session.timeout.ms on the brokers (the local Kafka of scripts/kafka.mjs allows 500)`,
-      );
+      this.set('failed', sessionRefusedText('central.takeover_timeout_ms', this.options.sessionTimeoutMs));
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.confirmedAt = Date.now();

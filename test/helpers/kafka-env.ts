@@ -27,7 +27,6 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     '  bootstrap_servers:',
     ...(extra.brokers ?? TEST_BROKERS.split(',')).map((b) => `    - "${b}"`),
     '  startup_timeout_ms: 15000',
-    '  session_timeout_ms: 6000',
     ...(extra.requestTimeoutMs ? [`  request_timeout_ms: ${extra.requestTimeoutMs}`] : []),
     'topic_defaults:',
     `  partitions: ${extra.partitions ?? 1}`,

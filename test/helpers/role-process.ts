@@ -91,6 +91,14 @@ export class RoleProcess {
     }
   }
 
+  /** For an assertion's message: what the role said last about its outcome, and its stderr. */
+  outcome(): string {
+    const telling = new Set(['service-result', 'ticket', 'timeout', 'denied', 'publish-error', 'bus-status', 'run-done', 'fatal']);
+    const last = this.events.filter((e) => telling.has(e.kind)).slice(-8);
+    const lines = last.map((e) => `${new Date(e.at).toISOString().slice(11, 23)} ${e.kind}: ${String(e['text'] ?? '')}`);
+    return `${this.name}:\n${lines.join('\n')}${this.stderr ? `\nstderr: ${this.stderr.slice(-2000)}` : ''}`;
+  }
+
   count(kind: string, match: Record<string, unknown> = {}): number {
     return this.events.filter((e) => e.kind === kind && Object.entries(match).every(([k, v]) => e[k] === v)).length;
   }

@@ -54,7 +54,7 @@ test(`a broker dies during ${SUPPLIES} supplies, then another: every supply comp
   for (const d of drivers) d.send('quit');
 
   const results = await Promise.all(drivers.map((d) => d.exited));
-  results.forEach((r, i) => assert.equal(r.code, 0, `driver DB${i}: ${drivers[i]!.stderr}`));
+  results.forEach((r, i) => assert.equal(r.code, 0, drivers[i]!.outcome()));
   let stall = 0;
   for (const [i, d] of drivers.entries()) {
     const tickets = d.events.filter((e) => e.kind === 'ticket');

@@ -39,7 +39,7 @@ test('central killed mid-supply and restarted: serving within 5 s of the kill, e
   assert.equal(second.count('cp-disconnected'), 0, 'no CP was declared DISCONNECTED because central restarted');
 
   const results = await Promise.all(drivers.map((d) => d.exited));
-  results.forEach((r, i) => assert.equal(r.code, 0, `DC${i}: ${drivers[i]!.stderr}`));
+  results.forEach((r, i) => assert.equal(r.code, 0, drivers[i]!.outcome()));
   for (const [i, d] of drivers.entries()) {
     const tickets = d.events.filter((e) => e.kind === 'ticket');
     assert.equal(tickets.length, 1, `DC${i}: exactly one ticket`);

@@ -50,7 +50,7 @@ async function endAndCheckTickets(cps: RoleProcess[], drivers: RoleProcess[], pr
   for (const d of drivers) await d.waitForKind('ticket', {}, 60000);
   for (const d of drivers) d.send('quit');
   const results = await Promise.all(drivers.map((d) => d.exited));
-  results.forEach((r, i) => assert.equal(r.code, 0, `${drivers[i]!.name}: ${drivers[i]!.stderr}`));
+  results.forEach((r, i) => assert.equal(r.code, 0, drivers[i]!.outcome()));
   for (const [i, d] of drivers.entries()) {
     const tickets = d.events.filter((e) => e.kind === 'ticket');
     assert.equal(tickets.length, 1, `${d.name} got exactly one ticket`);
@@ -90,7 +90,7 @@ test('two centrals started together: exactly one is active, the other a read-onl
   for (let i = 0; i < 10; i++) await active.waitForKind('cp-registered', { cpId: `CPT${i}` }, 60000);
   for (let i = 0; i < 10; i++) drivers.push(net.driver(`DT${i}`, ['--cp', `CPT${i}`, '--seconds', '3']));
   const results = await Promise.all(drivers.map((d) => d.exited));
-  results.forEach((r, i) => assert.equal(r.code, 0, `DT${i} completed: ${drivers[i]!.events.map((e) => e.kind).join(',')}`));
+  results.forEach((r, i) => assert.equal(r.code, 0, drivers[i]!.outcome()));
   for (const d of drivers) {
     assert.equal(d.count('denied'), 0, `${d.name} was not denied (no unknown-cp for a registered CP)`);
     assert.equal(d.count('ticket'), 1, `${d.name} got one ticket`);

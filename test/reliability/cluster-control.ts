@@ -88,3 +88,36 @@ export function longestGap(events: { at: number; kind: string }[], kind: string)
   for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i]! - times[i - 1]!);
   return worst;
 }
+
+export interface ClusterReturn {
+  /** The first metadata request any broker answered. */
+  firstAnswerAt: number;
+  /** The first answer in which every broker is listed and every partition of `topics` has a leader. */
+  wholeAt: number;
+}
+
+/**
+ * Polls the cluster with a fresh client every 200 ms while it is away (each poll gives up within
+ * about a second) and says when it answered metadata again: first at all, then whole.
+ */
+export async function watchClusterReturn(topics: string[], brokers: number, ms = 180_000): Promise<ClusterReturn> {
+  const started = Date.now();
+  const config = parseConfig(isolatedConfigYaml(uniqueTag()), 'probe.yaml');
+  let firstAnswerAt = 0;
+  for (;;) {
+    const admin = createKafka(config, { role: 'test-probe' }, { requestTimeoutMs: 1000 }).kafka.admin({ retry: { retries: 0 } });
+    const polledAt = Date.now();
+    const whole = await (async () => {
+      await admin.connect();
+      const meta = await admin.fetchTopicMetadata({ topics: [...topics, '__consumer_offsets'] });
+      if (!firstAnswerAt) firstAnswerAt = polledAt;
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length >= brokers && meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0));
+    })()
+      .catch(() => false)
+      .finally(() => admin.disconnect().catch(() => {}));
+    if (whole) return { firstAnswerAt, wholeAt: polledAt };
+    if (Date.now() - started > ms) throw new Error(`the cluster did not come back whole within ${ms} ms`);
+    await sleep(Math.max(0, 200 - (Date.now() - polledAt)));
+  }
+}
