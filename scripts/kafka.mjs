@@ -81,15 +81,9 @@ const nodeDir = (n) => path.join(HOME, `node-${n}`);
 const pidFile = (n) => path.join(nodeDir(n), 'kafka.pid');
 const readState = () => (existsSync(STATE) ? JSON.parse(readFileSync(STATE, 'utf8')) : null);
 
+/** Node n's pid, or null; never a recycled pid of another program (see nodePid). */
 function pidOf(n) {
-  if (!existsSync(pidFile(n))) return null;
-  const pid = Number(readFileSync(pidFile(n), 'utf8'));
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
+  return nodePid(nodeDir(n));
 }
 
 /** A fresh KRaft cluster id: 16 random bytes, base64url (Kafka's Uuid form); never starting with '-', which tools would take for an option. */
@@ -113,6 +107,9 @@ function commonProps() {
     'group.min.session.timeout.ms': 500,
     'broker.session.timeout.ms': 6000,
     'broker.heartbeat.interval.ms': 1000,
+    // A transaction left open by a cluster outage can be stuck in the coordinator until its
+    // timeout passes and this scan ends it (10 s by default): central's takeover waits for it.
+    'transaction.abort.timed.out.transaction.cleanup.interval.ms': 1000,
     'auto.create.topics.enable': false,
     'log.segment.bytes': 16 * 1024 * 1024,
     'num.network.threads': 2,

@@ -92,14 +92,27 @@ export class KafkaLease implements Lease {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.HEARTBEAT, () => (this.confirmedAt = Date.now()));
+    // A consumer given up on by rejoin() may live on in kafkajs's crash-and-restart loop and join
+    // the group again later, as a second member with this central's claim, and be handed the
+    // lease that no code of this central then holds. Only the current consumer speaks for the
+    // lease; a stale one that joins is told to leave again.
+    const current = () => this.consumer === consumer && !this.closed;
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      if (current()) this.confirmedAt = Date.now();
+    });
     consumer.on(consumer.events.CRASH, (e) => {
+      if (!current()) return;
       const error = e.payload.error as Error & { type?: string };
       if (error.type !== 'INVALID_SESSION_TIMEOUT') return;
       // kafkajs gives up on this one: the setting must change, so say which and how.
       this.set('failed', sessionRefusedText('central.takeover_timeout_ms', this.options.sessionTimeoutMs));
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      if (!current()) {
+        appendLog(this.logFile, 'lease: a replaced consumer joined again; making it leave', { memberId: e.payload.memberId });
+        void consumer.disconnect().catch(() => {});
+        return;
+      }
       this.confirmedAt = Date.now();
       const assigned = (e.payload.memberAssignment[this.topic] ?? []).includes(0);
       this.holds = assigned;

@@ -58,10 +58,12 @@ export class TransactionalLane {
       createPartitioner: Partitioners.DefaultPartitioner,
       transactionalId: this.transactionalId,
       // A killed active's open transaction holds back read-committed consumers of its partitions
-      // until the next holder's init aborts it (at once), or until this times out. Long enough
-      // that an outage of the whole cluster does not expire a live active's transaction (the
-      // broker would then fence it and it would step down and take over again).
-      transactionTimeout: 60_000,
+      // until the next holder's init aborts it (at once), or until this times out. After an
+      // outage of the whole cluster the coordinator can hold the transaction open at the brokers
+      // (CONCURRENT_TRANSACTIONS to every init) until this timeout and its cleanup scan
+      // (transaction.abort.timed.out.transaction.cleanup.interval.ms) end it: short, but longer
+      // than a broker failover, which a live active's transaction must survive.
+      transactionTimeout: 15_000,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // A transaction's first write after the previous commit is refused (CONCURRENT_TRANSACTIONS)

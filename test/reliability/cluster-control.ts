@@ -110,13 +110,15 @@ export async function watchClusterReturn(topics: string[], brokers: number, ms =
     const whole = await (async () => {
       await admin.connect();
       const meta = await admin.fetchTopicMetadata({ topics: [...topics, '__consumer_offsets'] });
-      if (!firstAnswerAt) firstAnswerAt = polledAt;
+      // When the answer came, not when the poll began: a connect may wait out its own retries.
+      if (!firstAnswerAt) firstAnswerAt = Date.now();
       const cluster = await admin.describeCluster();
-      return cluster.brokers.length >= brokers && meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0));
+      const led = meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0));
+      return cluster.brokers.length >= brokers && led ? Date.now() : 0;
     })()
-      .catch(() => false)
+      .catch(() => 0)
       .finally(() => admin.disconnect().catch(() => {}));
-    if (whole) return { firstAnswerAt, wholeAt: polledAt };
+    if (whole) return { firstAnswerAt, wholeAt: whole };
     if (Date.now() - started > ms) throw new Error(`the cluster did not come back whole within ${ms} ms`);
     await sleep(Math.max(0, 200 - (Date.now() - polledAt)));
   }

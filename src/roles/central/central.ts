@@ -100,6 +100,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     standbyAnnounced = key;
     events.emit('standby', standbyLine(active), { line: standbyLine(active), active: active && { host: active.host, pid: active.pid, since: active.since, instanceId: active.instanceId } });
   };
+  /** The standby's table took records from cp-state since the last batch ended. */
+  let mirrored = false;
   const tail = new StateTail({
     bus,
     clock,
@@ -109,8 +111,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       // The active central's own table is the truth while it serves; a standby mirrors cp-state.
       if (serving() || phase === 'taking-over') return;
       table.put(adoptRecord(record, clock.now()));
-      table.takeChanged();
-      store.changed();
+      mirrored = true;
     },
     onActive: (a) => {
       active = a;
@@ -118,7 +119,13 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       announceStandby();
     },
     // A standby keeps its copies until it takes over: only the active central publishes.
+    // One change per batch, not per record: a standby's screen redraws once for many records.
     afterBatch: () => {
+      if (mirrored) {
+        mirrored = false;
+        table.takeChanged();
+        store.changed();
+      }
       if (serving() && tailOut.pending > 0) void tailOut.flush();
     },
   });
