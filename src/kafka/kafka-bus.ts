@@ -109,6 +109,7 @@ export class KafkaBus implements Bus {
           this.txLane = null;
           await lane?.close();
         },
+        clusterHeardAt: () => this.lastHeardAt,
       },
       this.logFile,
     );
@@ -198,8 +199,17 @@ export class KafkaBus implements Bus {
       // kafkajs heartbeats between fetches: a short session needs a short wait.
       maxWaitTimeInMs: Math.min(1_000, Math.floor(session / 4)),
       allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.config.retry.initialRetryTimeMs, maxRetryTime: this.config.retry.maxRetryTimeMs },
+      retry: {
+        retries: Number.MAX_SAFE_INTEGER,
+        initialRetryTime: this.config.retry.initialRetryTimeMs,
+        maxRetryTime: this.config.retry.maxRetryTimeMs,
+        // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash does
+        // not always cancel: a closed subscription's consumer came back after an outage and
+        // joined its group again, taking partitions it would never read.
+        restartOnFailure: async () => !closing && !this.closed,
+      },
     });
+    let closing = false;
     this.consumers.add(consumer);
     let markReady: () => void = () => {};
     let failReady: (e: Error) => void = () => {};
@@ -271,6 +281,7 @@ export class KafkaBus implements Bus {
       },
     });
     const close = async () => {
+      closing = true;
       if (!this.consumers.delete(consumer)) return;
       await consumer.disconnect().catch(() => {});
     };

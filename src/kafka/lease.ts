@@ -9,6 +9,8 @@ export interface LeaseHooks {
   elect(): Promise<void>;
   /** Lost it, or left: stop publishing as the active one. */
   depose(): Promise<void>;
+  /** When the cluster last answered this process at all (a fetch, a publish, a join). */
+  clusterHeardAt(): number;
 }
 
 /**
@@ -70,9 +72,17 @@ export class KafkaLease implements Lease {
     const s = this.options.sessionTimeoutMs;
     this.watchdog = setInterval(() => {
       if (this.closed || this.rejoining || Date.now() - this.confirmedAt < 2 * s) return;
-      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt });
+      // Only the group's coordinator is silent while the rest of the cluster answers (its broker
+      // died and its partitions are moving): join again but stay active. Stepping down here would
+      // turn every broker failover into a takeover; staying is safe, as a successor's first init
+      // fences this central's next write, and an unconfirmed lease is never fresh.
+      const heard = this.hooks.clusterHeardAt();
+      const keep = this.current.role === 'active' && heard - this.confirmedAt > 1000 && Date.now() - heard < 2 * s;
+      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt, keepActive: keep });
       this.confirmedAt = Date.now();
-      this.stepDown(`the lease group has not answered for ${Math.round((2 * s) / 1000)} s`);
+      const reason = `the lease group has not answered for ${Math.round((2 * s) / 1000)} s`;
+      if (keep) this.enqueue(() => this.rejoin(reason, true));
+      else this.stepDown(reason);
     }, Math.max(250, Math.floor(s / 2)));
     this.watchdog.unref();
   }
@@ -89,7 +99,8 @@ export class KafkaLease implements Lease {
       maxWaitTimeInMs: Math.max(100, Math.floor(s / 6)),
       allowAutoTopicCreation: false,
       partitionAssigners: [this.assigner()],
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
+      // A consumer replaced by rejoin() must not come back by itself (see current() below).
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000, restartOnFailure: async () => current() },
     });
     this.consumer = consumer;
     // A consumer given up on by rejoin() may live on in kafkajs's crash-and-restart loop and join
@@ -186,11 +197,11 @@ export class KafkaLease implements Lease {
     this.enqueue(() => this.rejoin(reason));
   }
 
-  private async rejoin(reason: string): Promise<void> {
+  private async rejoin(reason: string, keepActive = false): Promise<void> {
     if (this.closed) return;
     this.rejoining = true;
     try {
-      await this.lose(reason);
+      if (!keepActive) await this.lose(reason);
       this.holds = false;
       const old = this.consumer;
       this.consumer = null;
