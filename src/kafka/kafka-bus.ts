@@ -11,6 +11,7 @@ import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership
 import { createKafka } from './kafka-client.js';
 import { KafkaLease } from './lease.js';
 import { TransactionalLane } from './transactional-lane.js';
+import { CoordinatorNudge } from './coordinator-nudge.js';
 
 /** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
@@ -93,13 +94,14 @@ export class KafkaBus implements Bus {
     // The same for the transactional producer, more patient (it carries every record of the
     // active central): taking over must not hang on a request to a broker that went silent.
     const { kafka: txKafka } = createKafka(this.config, { role: 'central', id: 'active' }, { requestTimeoutMs: Math.min(this.config.requestTimeoutMs, Math.max(5000, 2 * options.sessionTimeoutMs)), logFile: this.logFile });
+    const nudge = new CoordinatorNudge(txKafka, options.group, this.nameOf['central-lease'], this.logFile);
     const lease: KafkaLease = new KafkaLease(
       leaseKafka,
       options,
       this.nameOf['central-lease'],
       {
         elect: async () => {
-          const lane = new TransactionalLane(txKafka, options.group, settings, this.logFile, () => lease.fresh(), (reason) => lease.stepDown(reason));
+          const lane = new TransactionalLane(txKafka, options.group, settings, this.logFile, () => lease.fresh(), (reason) => lease.stepDown(reason), () => nudge.run());
           await lane.fence();
           this.txLane = lane;
           this.setStatus('connected');

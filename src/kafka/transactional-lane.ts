@@ -13,6 +13,9 @@ type Job =
 /** How long offsets wait for records to travel with before they get a transaction of their own. */
 const OFFSETS_DELAY_MS = 100;
 
+/** An init not through after this long gets the coordinator nudged (and again as often). */
+const NUDGE_AFTER_MS = 2000;
+
 /** Most record bytes one transaction carries; a publish is already cut to 512 KiB by the bus. */
 const TXN_BYTES = 512 * 1024;
 
@@ -50,6 +53,8 @@ export class TransactionalLane {
     private readonly fresh: () => boolean,
     /** Fenced while the lease could not be confirmed: the lease steps down. */
     private readonly onFenced: (reason: string) => void,
+    /** Wakes the coordinator when the init waits on a stuck transaction (see coordinator-nudge.ts). */
+    private readonly nudge?: () => Promise<void>,
   ) {}
 
   /** Initialises the transactional id: from here on every earlier holder is fenced. */
@@ -70,10 +75,24 @@ export class TransactionalLane {
       // until the commit markers are written, a few ms: retry quickly.
       retry: { initialRetryTime: 10, maxRetryTime: this.settings.retry.maxRetryTime, retries: this.settings.retry.retries },
     });
-    await producer.connect();
-    // kafkajs initialises the transactional id (InitProducerId) with the first transaction.
-    const init = await producer.transaction();
-    await init.commit();
+    // An init that waits longer than a healthy one would is most likely answered
+    // CONCURRENT_TRANSACTIONS by a coordinator sitting on a stuck transaction: wake it, now and
+    // then, until the init is through.
+    let nudging: Promise<void> | null = null;
+    const nudger = setInterval(() => {
+      if (!this.nudge || nudging) return;
+      nudging = this.nudge()
+        .catch((e: Error) => appendLog(this.logFile, 'coordinator nudge failed', { error: e.message }))
+        .finally(() => (nudging = null));
+    }, NUDGE_AFTER_MS);
+    try {
+      await producer.connect();
+      // kafkajs initialises the transactional id (InitProducerId) with the first transaction.
+      const init = await producer.transaction();
+      await init.commit();
+    } finally {
+      clearInterval(nudger);
+    }
     const old = this.producer;
     this.producer = producer;
     this.deposed = false;

@@ -136,8 +136,12 @@ describe('central monitor (real roles, embedded bus, fake clock)', () => {
     await advance(net, 200, 50);
     assert.equal((await answer).granted, true);
     await advance(net, 5000);
-    await waitFor(() => assert.match(frame(), /↯ CHARGING \d+\.\d kW/));
+    // The screen's store flushes on real time while the roles run on the fake one: wait for the
+    // frame that shows the full power, not the first one that shows the supply.
+    await waitFor(() => assert.match(frame(), /power \[█+░*\] 22\.0 kW/));
+    await waitFor(() => assert.match(frame(), /last 60 s \(peak 22\.0 kW\)/));
     const f = frame();
+    assert.match(f, /↯ CHARGING \d+\.\d kW/);
     assert.match(f, /DRIVER001 \d+\.\d\d €/);
     assert.match(f, /charging 1/);
     assert.match(f, /supplies in progress 1/);
