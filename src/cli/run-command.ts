@@ -34,7 +34,11 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
       process.stderr.write(`evcharge ${role}: ${e.message}\n`);
       process.exit(EXIT_USAGE);
     }
-    throw e;
+    // A bug or a failure nobody foresaw: one line, not a stack trace (unless asked for).
+    const error = e instanceof Error ? e : new Error(String(e));
+    const detail = process.env['EVCHARGE_DEBUG'] ? `\n${error.stack ?? ''}` : ' (EVCHARGE_DEBUG=1 prints where it came from)';
+    process.stderr.write(`evcharge ${role}: unexpected error: ${error.message}${detail}\n`);
+    process.exit(1);
   }
 }
 

@@ -111,7 +111,7 @@ export class KafkaBus implements Bus {
           this.txLane = null;
           await lane?.close();
         },
-        clusterHeardAt: () => this.lastHeardAt,
+        clusterAnswers: () => clusterAnswers(this.config, this.logFile, this.nameOf['central-lease']),
       },
       this.logFile,
     );
@@ -316,3 +316,29 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Whether some broker answers a metadata request within 1.5 s. Each bootstrap broker is asked on
+ * its own (a client asks the broker it is connected to), so a dead one cannot hide a live one.
+ */
+async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: string): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<boolean>((resolve) => {
+    let pending = config.brokers.length;
+    timer = setTimeout(() => resolve(false), 1500);
+    for (const broker of config.brokers) {
+      const { kafka } = createKafka({ ...config, brokers: [broker] }, { role: 'central', id: 'probe' }, { requestTimeoutMs: 1000, logFile });
+      const admin = kafka.admin({ retry: { retries: 0 } });
+      admin
+        .connect()
+        .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
+        .then(
+          () => resolve(true),
+          () => {
+            if (--pending === 0) resolve(false);
+          },
+        )
+        .finally(() => void admin.disconnect().catch(() => {}));
+    }
+  }).finally(() => clearTimeout(timer));
+}

@@ -9,8 +9,8 @@ export interface LeaseHooks {
   elect(): Promise<void>;
   /** Lost it, or left: stop publishing as the active one. */
   depose(): Promise<void>;
-  /** When the cluster last answered this process at all (a fetch, a publish, a join). */
-  clusterHeardAt(): number;
+  /** Whether some broker of the cluster answers right now (a metadata request, within a second or so). */
+  clusterAnswers(): Promise<boolean>;
 }
 
 /**
@@ -72,17 +72,24 @@ export class KafkaLease implements Lease {
     const s = this.options.sessionTimeoutMs;
     this.watchdog = setInterval(() => {
       if (this.closed || this.rejoining || Date.now() - this.confirmedAt < 2 * s) return;
-      // Only the group's coordinator is silent while the rest of the cluster answers (its broker
-      // died and its partitions are moving): join again but stay active. Stepping down here would
-      // turn every broker failover into a takeover; staying is safe, as a successor's first init
-      // fences this central's next write, and an unconfirmed lease is never fresh.
-      const heard = this.hooks.clusterHeardAt();
-      const keep = this.current.role === 'active' && heard - this.confirmedAt > 1000 && Date.now() - heard < 2 * s;
-      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt, keepActive: keep });
+      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt });
       this.confirmedAt = Date.now();
+      this.rejoining = true;
       const reason = `the lease group has not answered for ${Math.round((2 * s) / 1000)} s`;
-      if (keep) this.enqueue(() => this.rejoin(reason, true));
-      else this.stepDown(reason);
+      this.enqueue(async () => {
+        try {
+          // Only the group's coordinator is silent while the rest of the cluster answers (its
+          // broker died and its partitions are moving): join again but stay active. Stepping down
+          // here turned every broker failover into a takeover; staying is safe, as a successor's
+          // first init fences this central's next write, and an unconfirmed lease is never fresh.
+          // Nothing answers (cut off, an outage): step down as well.
+          const keep = this.current.role === 'active' && (await this.hooks.clusterAnswers());
+          appendLog(this.logFile, keep ? 'lease: the cluster answers; rejoining as the active one' : 'lease: stepping down to rejoin', { reason });
+          await this.rejoin(reason, keep);
+        } finally {
+          this.rejoining = false;
+        }
+      });
     }, Math.max(250, Math.floor(s / 2)));
     this.watchdog.unref();
   }

@@ -31,13 +31,31 @@ export async function ensureTopics(admin: Admin, config: EvchargeConfig): Promis
           configEntries: topicConfigEntries(t),
         })),
       })
-      .catch((e: Error) => {
-        if (!/already exists/i.test(e.message)) throw e;
+      .catch(async (e: Error & { retriable?: boolean; type?: string }) => {
+        if (/already exists/i.test(e.message)) return;
+        // Created, but a broker does not host it yet (another role created it a moment ago, or
+        // the cluster is young): kafkajs gives up waiting for leaders on the first such answer.
+        if (e.retriable !== true && e.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw e;
+        await waitForLeaders(admin, missing.map((t) => t.name), e);
       });
     missing.forEach((t) => created.add(t.name));
   }
   const checks = await verifyTopics(admin, wanted);
   return checks.map((c) => (created.has(c.topic) && c.status === 'ok' ? { ...c, status: 'created' } : c));
+}
+
+/** Polls until every partition of `topics` has a leader, for up to 15 s; then throws `cause`. */
+async function waitForLeaders(admin: Admin, topics: string[], cause: Error): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const led = await admin
+      .fetchTopicMetadata({ topics })
+      .then((m) => m.topics.length === topics.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (led) return;
+    if (Date.now() > deadline) throw cause;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export function topicConfigEntries(t: TopicConfig): { name: string; value: string }[] {

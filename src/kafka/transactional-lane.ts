@@ -16,6 +16,9 @@ const OFFSETS_DELAY_MS = 100;
 /** An init not through after this long gets the coordinator nudged (and again as often). */
 const NUDGE_AFTER_MS = 2000;
 
+/** How long a broken (not fenced) producer waits for an unconfirmed lease to be confirmed again. */
+const FRESH_WAIT_MS = 10_000;
+
 /** Most record bytes one transaction carries; a publish is already cut to 512 KiB by the bus. */
 const TXN_BYTES = 512 * 1024;
 
@@ -169,6 +172,8 @@ export class TransactionalLane {
       await txn.commit();
     } catch (e) {
       // Best effort: a fenced producer cannot abort, and the next holder aborts for it anyway.
+      // An abort that fails (its coordinator moving) leaves kafkajs in ABORTING, which it cannot
+      // retry: recover() then starts a new producer.
       await txn.abort().catch(() => {});
       throw e;
     }
@@ -180,8 +185,13 @@ export class TransactionalLane {
    * surely ours; otherwise step down, because initialising again would fence the real active.
    */
   private async recover(error: Error): Promise<Error> {
-    const broken = isFencedError(error) || /Transaction state exception|Cannot continue to use transaction/i.test(error.message);
+    const fenced = isFencedError(error);
+    const broken = fenced || /Transaction state exception|Cannot continue to use transaction/i.test(error.message);
     if (!broken) return error;
+    // Left in a state kafkajs cannot continue from (a commit that timed out in a failover), not
+    // fenced: while the lease is only unconfirmed (its coordinator moving too), wait for it to be
+    // confirmed rather than hand the network to a takeover.
+    if (!fenced && !this.fresh()) await this.untilFresh(FRESH_WAIT_MS);
     if (!this.fresh()) {
       this.deposed = true;
       appendLog(this.logFile, 'transactional producer fenced; stepping down', { error: error.message });
@@ -196,6 +206,11 @@ export class TransactionalLane {
     }
     // The publishes retry (the bus's loop); the error says why they had to.
     return Object.assign(new Error(`transaction failed, producer reset: ${error.message}`), { retriable: true });
+  }
+
+  private async untilFresh(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.fresh() && !this.deposed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
   /** Same contract as ProducerLane.reset: a fresh producer (here: only while the lease is ours). */

@@ -123,3 +123,23 @@ export async function watchClusterReturn(topics: string[], brokers: number, ms =
     await sleep(Math.max(0, 200 - (Date.now() - polledAt)));
   }
 }
+
+/**
+ * How long after `since` no partition of `topics` is led by node `node` any more: the cluster's
+ * fencing of a killed broker, as its clients see it (metadata polled every 200 ms).
+ */
+export async function fencedAfter(node: number, topics: string[], since: number, ms = 60_000): Promise<number> {
+  const config = parseConfig(isolatedConfigYaml(uniqueTag()), 'probe.yaml');
+  for (;;) {
+    const admin = createKafka(config, { role: 'test-probe' }, { requestTimeoutMs: 1000 }).kafka.admin({ retry: { retries: 1 } });
+    const moved = await admin
+      .connect()
+      .then(() => admin.fetchTopicMetadata({ topics }))
+      .then((meta) => meta.topics.every((t) => t.partitions.every((p) => p.leader !== node && p.leader >= 0)))
+      .catch(() => false)
+      .finally(() => admin.disconnect().catch(() => {}));
+    if (moved) return Date.now() - since;
+    if (Date.now() - since > ms) throw new Error(`node ${node} still leads partitions ${ms} ms after it was killed`);
+    await sleep(200);
+  }
+}
