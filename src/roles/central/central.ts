@@ -123,7 +123,9 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     afterBatch: () => {
       if (mirrored) {
         mirrored = false;
-        table.takeChanged();
+        // A standby publishes nothing: what it mirrored is not a change to write. Once this
+        // central takes over, the table's changes are its own and stay for its next commit.
+        if (!serving() && phase !== 'taking-over') table.takeChanged();
         store.changed();
       }
       if (serving() && tailOut.pending > 0) void tailOut.flush();
