@@ -42,7 +42,7 @@ export const configFileSchema = z
          * predecessor's session before it reads again. Brokers refuse less than
          * group.min.session.timeout.ms (6000 by default; scripts/kafka.mjs sets 500).
          */
-        session_timeout_ms: z.number().int().min(1000).default(3000),
+        session_timeout_ms: z.number().int().min(1000).default(6000),
         /** How long a role waits for a broker at start-up before it gives up (exit 2). */
         startup_timeout_ms: z.number().int().positive().default(15000),
         retry: z

@@ -415,7 +415,21 @@ test('a flood of malformed and hostile records on every consumed topic: nothing 
   const expectedDead = [...alive, ...shortDrivers].reduce((n, r) => n + reportsBy(r), 0);
   await until(() => deadLetters.length >= expectedDead, () => `dead-letter has ${deadLetters.length} of ${expectedDead} copies`, 30_000);
   await sleep(1500); // nothing more may come
-  assert.equal(deadLetters.length, expectedDead, 'one dead-letter copy per reported record');
+  const bySender = (list: { by: string }[]) => Object.entries(list.reduce<Record<string, number>>((m, d) => ((m[d.by] = (m[d.by] ?? 0) + 1), m), {}));
+  const twice = (() => {
+    const seen = new Set<string>();
+    return deadLetters.filter((d) => {
+      const k = `${d.by} ${d.topic}@${d.offset}`;
+      if (seen.has(k)) return true;
+      seen.add(k);
+      return false;
+    });
+  })();
+  assert.equal(
+    deadLetters.length,
+    expectedDead,
+    `one dead-letter copy per reported record; copies by sender: ${JSON.stringify(bySender(deadLetters))}; reports: ${JSON.stringify([...alive, ...shortDrivers].map((r) => [r.name, reportsBy(r)]))}; copied twice: ${JSON.stringify(twice.slice(0, 5).map((d) => `${d.by} ${d.topic}@${d.offset}`))} (${twice.length})`,
+  );
   const byOffset = new Map(written.map((w) => [`${w.topic}@${w.offset}`, w]));
   const senderOf = (name: string) => (name === 'central' ? 'central' : name.startsWith('CP') ? `cp:${name}` : `driver:${name}`);
   for (const [name, role] of Object.entries(exact)) {

@@ -106,6 +106,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     bus,
     clock,
     group: options.groups.state,
+    sessionTimeoutMs: options.takeoverTimeoutMs ?? 2000,
     inbox: new Inbox({ counters, outbox: tailOut, onMalformed }),
     onRecord: (record) => {
       // The active central's own table is the truth while it serves; a standby mirrors cp-state.

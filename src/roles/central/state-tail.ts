@@ -21,6 +21,8 @@ export class StateTail {
   /** The latest announcement of an active central, if any. */
   active: ActiveCentral | null = null;
   private subscription: Subscription | null = null;
+  /** The highest offset read on each partition of cp-state. */
+  private readonly readUpTo = new Map<number, bigint>();
   private readonly waits = new Set<{ nonce: string; seen: Set<number>; count: number; done: (complete: boolean) => void }>();
 
   constructor(
@@ -28,6 +30,8 @@ export class StateTail {
       bus: Bus;
       clock: Clock;
       group: string;
+      /** Its group's session: central's takeover timeout, so a central back from an outage reads again without waiting out a long one. */
+      sessionTimeoutMs?: number;
       inbox: Inbox;
       /** A CP's committed state changed. */
       onRecord: (record: CpRecord) => void;
@@ -40,7 +44,13 @@ export class StateTail {
 
   async start(): Promise<void> {
     const { bus, inbox } = this.options;
-    this.subscription = await bus.subscribe({ group: this.options.group, topics: ['cp-state'], fromBeginning: true, commit: false }, async (batch) => {
+    this.subscription = await bus.subscribe({ group: this.options.group, topics: ['cp-state'], fromBeginning: true, commit: false, sessionTimeoutMs: this.options.sessionTimeoutMs }, async (records) => {
+      // The group never commits, so a rejoin (a lapsed session under load, a failover) reads the
+      // topic from the beginning again: skip what was read already, or every malformed record
+      // on it would be copied to dead-letter once more.
+      const batch = records.filter((r) => BigInt(r.offset) > (this.readUpTo.get(r.partition) ?? -1n));
+      for (const r of batch) if (BigInt(r.offset) > (this.readUpTo.get(r.partition) ?? -1n)) this.readUpTo.set(r.partition, BigInt(r.offset));
+      if (batch.length === 0) return;
       for (const message of inbox.decode(batch)) {
         if (message.type === 'cp.state') {
           this.records.set(message.payload.id, message.payload);
