@@ -419,7 +419,7 @@ test('a flood of malformed and hostile records on every consumed topic: nothing 
   const twice = (() => {
     const seen = new Set<string>();
     return deadLetters.filter((d) => {
-      const k = `${d.by} ${d.topic}@${d.offset}`;
+      const k = `${d.by} ${d.topic}/${d.partition}@${d.offset}`;
       if (seen.has(k)) return true;
       seen.add(k);
       return false;
@@ -428,7 +428,7 @@ test('a flood of malformed and hostile records on every consumed topic: nothing 
   assert.equal(
     deadLetters.length,
     expectedDead,
-    `one dead-letter copy per reported record; copies by sender: ${JSON.stringify(bySender(deadLetters))}; reports: ${JSON.stringify([...alive, ...shortDrivers].map((r) => [r.name, reportsBy(r)]))}; copied twice: ${JSON.stringify(twice.slice(0, 5).map((d) => `${d.by} ${d.topic}@${d.offset}`))} (${twice.length})`,
+    `one dead-letter copy per reported record; copies by sender: ${JSON.stringify(bySender(deadLetters))}; reports: ${JSON.stringify([...alive, ...shortDrivers].map((r) => [r.name, reportsBy(r)]))}; copied twice: ${JSON.stringify(twice.slice(0, 5).map((d) => `${d.by} ${d.topic}/${d.partition}@${d.offset}`))} (${twice.length})`,
   );
   const byOffset = new Map(written.map((w) => [`${w.topic}@${w.offset}`, w]));
   const senderOf = (name: string) => (name === 'central' ? 'central' : name.startsWith('CP') ? `cp:${name}` : `driver:${name}`);
