@@ -48,8 +48,12 @@ export class StateTail {
       // The group never commits, so a rejoin (a lapsed session under load, a failover) reads the
       // topic from the beginning again: skip what was read already, or every malformed record
       // on it would be copied to dead-letter once more.
-      const batch = records.filter((r) => BigInt(r.offset) > (this.readUpTo.get(r.partition) ?? -1n));
-      for (const r of batch) if (BigInt(r.offset) > (this.readUpTo.get(r.partition) ?? -1n)) this.readUpTo.set(r.partition, BigInt(r.offset));
+      const batch = records.filter((r) => {
+        const offset = BigInt(r.offset);
+        if (offset <= (this.readUpTo.get(r.partition) ?? -1n)) return false;
+        this.readUpTo.set(r.partition, offset);
+        return true;
+      });
       if (batch.length === 0) return;
       for (const message of inbox.decode(batch)) {
         if (message.type === 'cp.state') {
