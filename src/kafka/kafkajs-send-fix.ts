@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { settleBeforeRetry } from './kafkajs-settled-retry.js';
 
 /**
  * kafkajs 2.2.4 can acknowledge a send that never reached a partition. A send to several
@@ -84,7 +85,13 @@ export function completeSends(createSendMessages: CreateSendMessages): CreateSen
   };
 }
 
-/** Installs the check into kafkajs. Must run before kafkajs itself is loaded. */
+/** kafkajs's own sendMessages, as it was before the fixes were installed (for tests). */
+export let kafkajsSendMessages: CreateSendMessages | null = null;
+
+/**
+ * Installs the check, and the settled retry (kafkajs-settled-retry.ts) under it, into kafkajs.
+ * Must run before kafkajs itself is loaded.
+ */
 export function applyKafkajsSendFix(): boolean {
   const require = createRequire(import.meta.url);
   let id: string;
@@ -96,7 +103,8 @@ export function applyKafkajsSendFix(): boolean {
   const original = require(id) as CreateSendMessages;
   const cached = require.cache[id];
   if (typeof original !== 'function' || !cached) return false;
-  cached.exports = completeSends(original);
+  kafkajsSendMessages = original;
+  cached.exports = completeSends(settleBeforeRetry(original));
   return true;
 }
 
