@@ -318,13 +318,17 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Whether some broker answers a metadata request within 1.5 s. Each bootstrap broker is asked on
- * its own (a client asks the broker it is connected to), so a dead one cannot hide a live one.
+ * Whether most bootstrap brokers answer a metadata request within 1.5 s. Each is asked on its own
+ * (a client asks the broker it is connected to), so a dead one cannot hide a live one.
  */
-async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: string): Promise<boolean> {
+export async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: string): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
+  // A majority, not any one: a central cut off together with the broker on its own machine still
+  // hears that broker, which is cut off too.
+  const needed = Math.floor(config.brokers.length / 2) + 1;
   return new Promise<boolean>((resolve) => {
-    let pending = config.brokers.length;
+    let answered = 0;
+    let failed = 0;
     timer = setTimeout(() => resolve(false), 1500);
     for (const broker of config.brokers) {
       const { kafka } = createKafka({ ...config, brokers: [broker] }, { role: 'central', id: 'probe' }, { requestTimeoutMs: 1000, logFile });
@@ -333,9 +337,11 @@ async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: st
         .connect()
         .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
         .then(
-          () => resolve(true),
           () => {
-            if (--pending === 0) resolve(false);
+            if (++answered >= needed) resolve(true);
+          },
+          () => {
+            if (++failed > config.brokers.length - needed) resolve(false);
           },
         )
         .finally(() => void admin.disconnect().catch(() => {}));

@@ -32,13 +32,13 @@ export function fileLogCreator(file: string): logCreator {
   return () =>
     ({ namespace, level, label, log }) => {
       const { message, ...extra } = log;
-      out.write(JSON.stringify({ time: new Date().toISOString(), level: label, namespace, message, ...extra, lvl: level }) + '\n');
+      out.write(JSON.stringify({ time: new Date().toISOString(), pid: process.pid, level: label, namespace, message, ...extra, lvl: level }) + '\n');
     };
 }
 
-/** Our own diagnostic lines, in the same file as kafkajs's. */
+/** Our own diagnostic lines, in the same file as kafkajs's (every line names its process: two centrals of one network share a file). */
 export function appendLog(file: string, message: string, extra: Record<string, unknown> = {}): void {
-  streamFor(file).write(JSON.stringify({ time: new Date().toISOString(), level: 'INFO', namespace: 'evcharge', message, ...extra }) + '\n');
+  streamFor(file).write(JSON.stringify({ time: new Date().toISOString(), pid: process.pid, level: 'INFO', namespace: 'evcharge', message, ...extra }) + '\n');
 }
 
 export const KAFKAJS_LOG_LEVEL = process.env.EVCHARGE_KAFKA_DEBUG ? logLevel.DEBUG : logLevel.INFO;

@@ -9,7 +9,7 @@ export interface LeaseHooks {
   elect(): Promise<void>;
   /** Lost it, or left: stop publishing as the active one. */
   depose(): Promise<void>;
-  /** Whether some broker of the cluster answers right now (a metadata request, within a second or so). */
+  /** Whether most of the cluster's brokers answer right now (a metadata request, within a second or so). */
   clusterAnswers(): Promise<boolean>;
 }
 
@@ -82,7 +82,8 @@ export class KafkaLease implements Lease {
           // broker died and its partitions are moving): join again but stay active. Stepping down
           // here turned every broker failover into a takeover; staying is safe, as a successor's
           // first init fences this central's next write, and an unconfirmed lease is never fresh.
-          // Nothing answers (cut off, an outage): step down as well.
+          // Nothing answers, or only a minority (an outage; cut off with the broker on this
+          // central's own machine): step down as well.
           const keep = this.current.role === 'active' && (await this.hooks.clusterAnswers());
           appendLog(this.logFile, keep ? 'lease: the cluster answers; rejoining as the active one' : 'lease: stepping down to rejoin', { reason });
           await this.rejoin(reason, keep);

@@ -138,15 +138,18 @@ export class TestNetwork {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), `evcharge-${this.tag}-`));
   readonly configPath: string;
   readonly roles: RoleProcess[] = [];
+  /** A network on brokers of its own (the namespace hosts) must not inherit the run's EVCHARGE_BROKERS. */
+  private readonly brokerEnv: NodeJS.ProcessEnv;
 
   constructor(options: Parameters<typeof isolatedConfigYaml>[1] = {}) {
     this.configPath = path.join(this.dir, 'kafka_config.yaml');
     writeFileSync(this.configPath, isolatedConfigYaml(this.tag, options));
+    this.brokerEnv = options.brokers ? { EVCHARGE_BROKERS: options.brokers.join(',') } : {};
   }
 
   /** `host`: the network namespace the role runs in (see scripts/hosts.mjs); none: this machine. */
   start(name: string, args: string[], env: NodeJS.ProcessEnv = {}, host?: string): RoleProcess {
-    const role = new RoleProcess(name, [...args, '--config', this.configPath], { EVCHARGE_LOG_DIR: path.join(this.dir, 'logs'), ...env }, host);
+    const role = new RoleProcess(name, [...args, '--config', this.configPath], { EVCHARGE_LOG_DIR: path.join(this.dir, 'logs'), ...this.brokerEnv, ...env }, host);
     this.roles.push(role);
     return role;
   }
@@ -172,8 +175,12 @@ export class TestNetwork {
   /** Stops every role and keeps each one's events in the network's folder, for a post-mortem. */
   async stopAll(): Promise<void> {
     await Promise.all(this.roles.map((r) => r.stop()));
+    const names = new Map<string, number>();
     for (const r of this.roles) {
-      writeFileSync(path.join(this.dir, `${r.name}.jsonl`), r.events.map((e) => JSON.stringify(e)).join('\n') + `\n${r.stderr}`);
+      // Two roles of one name (a central and its standby) keep a file each.
+      const n = (names.get(r.name) ?? 0) + 1;
+      names.set(r.name, n);
+      writeFileSync(path.join(this.dir, n === 1 ? `${r.name}.jsonl` : `${r.name}-${n}.jsonl`), r.events.map((e) => JSON.stringify(e)).join('\n') + `\n${r.stderr}`);
     }
   }
 }
