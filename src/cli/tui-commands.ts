@@ -25,6 +25,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
     bus,
     groups: centralGroups(config),
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    healthPartitions: config.topics.health.partitions,
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
   });

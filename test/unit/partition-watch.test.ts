@@ -41,3 +41,20 @@ test('a partition that stalled counts as heard from when its ticks came back, so
   w.tick(0, 1, 10000);
   assert.equal(w.flowingSince(0), 9000, 'regular ticks after the return keep the time it returned');
 });
+
+test('with the partition count known, a CP not heard from is not judged until every partition has ticked', () => {
+  const w = new PartitionWatch(2000, 64, 3);
+  w.tick(0, 1, 1000);
+  w.tick(1, 2, 1000);
+  assert.equal(w.stalled(undefined, 1500), true, 'partition 2 has not ticked: its CPs may be the silent ones');
+  assert.equal(w.stalled(1, 1500), false, 'a CP known to be on a flowing partition is judged');
+  w.tick(2, 3, 4000); // its leader moved; ticks come back
+  assert.equal(w.stalled(undefined, 4100), false, 'every partition flows: judged as usual');
+  const renewed = w.renewed();
+  assert.equal(renewed.partitionCount, 3);
+  renewed.tick(0, 1, 5000);
+  assert.equal(renewed.stalled(undefined, 5000), true, 'a new term knows no partition yet');
+  renewed.tick(0, 1, 35_000);
+  assert.equal(renewed.stalled(undefined, 35_000), false, 'at most 30 s: a partition that never ticks does not shield its CPs for ever');
+  assert.equal(new PartitionWatch(2000).stalled(undefined, 0), false, 'count unknown: as before');
+});

@@ -15,6 +15,7 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
     bus,
     groups: centralGroups(config),
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    healthPartitions: config.topics.health.partitions,
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
     onEvent: print,

@@ -5,6 +5,12 @@
  * failover or a whole-cluster outage then pauses disconnect decisions instead of ending every
  * supply on the stalled partitions.
  */
+/**
+ * Longest wait for a partition that never ticks (more partitions than the tick keys reach, say)
+ * before CPs not heard from are judged anyway.
+ */
+const UNHEARD_GRACE_MS = 30_000;
+
 export class PartitionWatch {
   private readonly lastTickAt = new Map<number, number>();
   /** When ticks came back on a partition after a stall. */
@@ -13,11 +19,25 @@ export class PartitionWatch {
   private readonly keyFor = new Map<number, number>();
   private ticksSent = 0;
 
+  /** When a CP not heard from yet was first asked about (see stalled). */
+  private askedAt: number | null = null;
+
   constructor(
     readonly stallAfterMs: number,
     /** Keys tried when learning: 64 reach every partition of topics with up to 17. */
     private readonly allKeys = 64,
+    /**
+     * The health topic's partitions, when known. Until every one of them has ticked (or for
+     * UNHEARD_GRACE_MS at most), the partition of a CP not heard from yet may be the one that is
+     * not flowing: nothing is decided about such a CP.
+     */
+    readonly partitionCount?: number,
   ) {}
+
+  /** The same watch, knowing nothing yet (a new term of office). */
+  renewed(): PartitionWatch {
+    return new PartitionWatch(this.stallAfterMs, this.allKeys, this.partitionCount);
+  }
 
   tick(partition: number, index: number, now: number): void {
     const last = this.lastTickAt.get(partition);
@@ -35,9 +55,13 @@ export class PartitionWatch {
     return learn ? Array.from({ length: this.allKeys }, (_, i) => i) : [...this.keyFor.values()];
   }
 
-  /** Stalled: ticks seen on it before, none lately. A partition never ticked is judged as usual. */
+  /**
+   * Stalled: ticks seen on it before, none lately. A partition never ticked is judged as usual.
+   * Unknown (a CP not heard from since this central started or took over): stalled while every
+   * partition is, or while some partition has not ticked yet.
+   */
   stalled(partition: number | undefined, now: number): boolean {
-    if (partition === undefined) return this.allStalled(now);
+    if (partition === undefined) return this.allStalled(now) || this.someUnheard(now);
     const at = this.lastTickAt.get(partition);
     return at !== undefined && now - at > this.stallAfterMs;
   }
@@ -53,6 +77,12 @@ export class PartitionWatch {
     let latest: number | undefined;
     for (const at of this.resumedAt.values()) if (latest === undefined || at > latest) latest = at;
     return latest;
+  }
+
+  private someUnheard(now: number): boolean {
+    if (this.partitionCount === undefined || this.lastTickAt.size >= this.partitionCount) return false;
+    this.askedAt ??= now;
+    return now - this.askedAt < UNHEARD_GRACE_MS;
   }
 
   /** Every partition that ever ticked has stopped: central hears nothing at all. */

@@ -7,7 +7,6 @@ import { onDriverStop, onRequest } from './authorization.js';
 import type { CentralContext } from './context.js';
 import { checkLiveness, onFault, onHeartbeat, onRecover, onRegister } from './cp-lifecycle.js';
 import { adoptRecord } from './leadership.js';
-import { PartitionWatch } from './partition-watch.js';
 import type { StateTail } from './state-tail.js';
 import { onSupplyEnded, onSupplyStarted, onTelemetry, sendProgress } from './supply.js';
 
@@ -117,7 +116,7 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
     ctx.rebuiltAt.set(record.id, now);
   }
   ctx.table.takeChanged(); // nothing to re-publish: this is what cp-state says
-  ctx.partitions = new PartitionWatch(ctx.partitions.stallAfterMs);
+  ctx.partitions = ctx.partitions.renewed();
   ctx.heartbeatPartition.clear();
   ctx.hearingSince = null;
   options.changed();

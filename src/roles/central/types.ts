@@ -26,6 +26,12 @@ export interface CentralOptions {
   takeoverTimeoutMs?: number;
   /** A CP with no heartbeat for this long is DISCONNECTED. Default 3000. */
   heartbeatTimeoutMs?: number;
+  /**
+   * Partitions of the health topic. Known, a CP not heard from since a takeover is not judged
+   * before central's own ticks come back on every one (its partition may be the one whose leader
+   * is moving). Unknown: judged once any partition flows.
+   */
+  healthPartitions?: number;
   /** Requests older than this when read are denied `request-expired`. Default 30000. */
   requestTtlMs?: number;
   /** Longest wait for the cp-state rebuild before serving anyway. Default 15000. */
