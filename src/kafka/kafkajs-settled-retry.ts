@@ -13,6 +13,12 @@ import type { CreateSendMessages } from './kafkajs-send-fix.js';
  * (answered or failed) before the next attempt looks at which brokers still need asking. The
  * requests are counted through the producer's per-broker lock, which kafkajs takes around each
  * broker's AddPartitionsToTxn and Produce.
+ *
+ * The same retrier refreshes the metadata after a request timeout. kafkajs refreshes it after a
+ * refusal or a connection error, not after a timeout, so a producer whose partition leader sits
+ * on a machine that went silent (cut off, not down) kept sending there, timing out every time,
+ * long after the partition had a new leader: on the namespace hosts a CP's telemetry never got
+ * through for the 40 s its host's neighbour was cut off.
  */
 
 interface BrokerLocks {
@@ -48,6 +54,7 @@ export function settleBeforeRetry(createSendMessages: CreateSendMessages): Creat
   return (options) => {
     const locks = options['eosManager'] as BrokerLocks | undefined;
     const retrier = options['retrier'] as Retrier | undefined;
+    const cluster = options.cluster as unknown as { refreshMetadata?: () => Promise<void> };
     if (!locks || typeof locks.acquireBrokerLock !== 'function' || typeof retrier !== 'function') return createSendMessages(options);
     return (args) => {
       const requests = new InFlight();
@@ -74,6 +81,9 @@ export function settleBeforeRetry(createSendMessages: CreateSendMessages): Creat
         retrier(async (bail, retryCount, retryTime) => {
           try {
             return await attempt(bail, retryCount, retryTime);
+          } catch (e) {
+            if ((e as Error).name === 'KafkaJSRequestTimeoutError') await cluster.refreshMetadata?.().catch(() => {});
+            throw e;
           } finally {
             await requests.idle();
           }

@@ -13,14 +13,15 @@ const createRetry = require('kafkajs/src/retry/index.js') as (options: object) =
  * 150 ms; broker 2 (partition 1) refuses its first request at once with a retriable error, the
  * way a coordinator refuses AddPartitionsToTxn right after a commit.
  */
-function twoBrokers() {
+function twoBrokers(refusal: { name: string; message: string } = { name: 'KafkaJSProtocolError', message: 'concurrent transactions' }) {
   const produced = new Map<number, number>();
+  let refreshes = 0;
   let refusals = 1;
   const broker = (nodeId: number) => ({
     nodeId,
     async produce({ topicData }: { topicData: { topic: string; partitions: { partition: number }[] }[] }) {
       produced.set(nodeId, (produced.get(nodeId) ?? 0) + 1);
-      if (nodeId === 2 && refusals-- > 0) throw Object.assign(new Error('concurrent transactions'), { name: 'KafkaJSProtocolError', retriable: true });
+      if (nodeId === 2 && refusals-- > 0) throw Object.assign(new Error(refusal.message), { name: refusal.name, retriable: true });
       if (nodeId === 1) await new Promise((r) => setTimeout(r, 150));
       return { topics: topicData.map((t) => ({ topicName: t.topic, partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: 0, baseOffset: '0' })) })) };
     },
@@ -52,7 +53,7 @@ function twoBrokers() {
     logger: { error() {}, warn() {}, debug() {}, info() {} },
     cluster: {
       refreshMetadataIfNecessary: async () => {},
-      refreshMetadata: async () => {},
+      refreshMetadata: async () => void refreshes++,
       addMultipleTargetTopics: async () => {},
       isConnected: () => true,
       removeBroker() {},
@@ -70,7 +71,7 @@ function twoBrokers() {
     retrier: createRetry({ retries: 5, initialRetryTime: 10, maxRetryTime: 50 }),
   };
   const args = { acks: -1, timeout: 1000, topicMessages: [{ topic: 't', messages: [{ key: 'p0', value: 'a' }, { key: 'p1', value: 'b' }] }] };
-  return { produced, sequences, options, args };
+  return { produced, sequences, options, args, refreshes: () => refreshes };
 }
 
 test('kafkajs as shipped sends a slow broker its records again when another broker failed fast (the bug the fix is for)', async () => {
@@ -96,4 +97,15 @@ test('the producers kafkajs builds use the settled retry (the installed module)'
   await installed(f.options as never)(f.args);
   assert.equal(f.produced.get(1), 1);
   assert.equal(f.sequences.get(0), 1);
+});
+
+test('a request timeout refreshes the metadata before the retry (kafkajs as shipped does not)', async () => {
+  const timeout = { name: 'KafkaJSRequestTimeoutError', message: 'Request Produce(key: 0, version: 7) timed out' };
+  const shipped = twoBrokers(timeout);
+  await kafkajsSendMessages!(shipped.options as never)(shipped.args);
+  assert.equal(shipped.refreshes(), 0, 'shipped: the retry goes to the leader it knew');
+  const fixed = twoBrokers(timeout);
+  await settleBeforeRetry(kafkajsSendMessages as CreateSendMessages)(fixed.options as never)(fixed.args);
+  assert.equal(fixed.refreshes(), 1, 'fixed: the leader is looked up again');
+  assert.equal(fixed.produced.get(2), 2);
 });
