@@ -21,6 +21,13 @@ import type { CreateSendMessages } from './kafkajs-send-fix.js';
  * through for the 40 s its host's neighbour was cut off.
  */
 
+/**
+ * The longest a retry waits for the failed attempt's other requests. A request to a broker that
+ * went silent hangs until its timeout (30 s by default): the retry must not wait that long to
+ * ask the brokers that can answer. The race seen took ~150 ms.
+ */
+const SETTLE_MAX_MS = 2000;
+
 interface BrokerLocks {
   acquireBrokerLock(broker: unknown): Promise<void>;
   releaseBrokerLock(broker: unknown): unknown;
@@ -45,8 +52,16 @@ class InFlight {
     for (const w of waiters) w();
   }
 
-  idle(): Promise<void> {
-    return this.count <= 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves when none is under way, or after `maxMs` at most. */
+  idle(maxMs: number): Promise<void> {
+    if (this.count <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
@@ -85,7 +100,7 @@ export function settleBeforeRetry(createSendMessages: CreateSendMessages): Creat
             if ((e as Error).name === 'KafkaJSRequestTimeoutError') await cluster.refreshMetadata?.().catch(() => {});
             throw e;
           } finally {
-            await requests.idle();
+            await requests.idle(SETTLE_MAX_MS);
           }
         });
       return createSendMessages({ ...options, eosManager, retrier: settled })(args);

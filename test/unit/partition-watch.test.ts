@@ -58,3 +58,11 @@ test('with the partition count known, a CP not heard from is not judged until ev
   assert.equal(renewed.stalled(undefined, 35_000), false, 'at most 30 s: a partition that never ticks does not shield its CPs for ever');
   assert.equal(new PartitionWatch(2000).stalled(undefined, 0), false, 'count unknown: as before');
 });
+
+test('lastTick tells when a partition last flowed', () => {
+  const w = new PartitionWatch(2000);
+  assert.equal(w.lastTick(0), undefined);
+  w.tick(0, 1, 1000);
+  w.tick(0, 1, 2000);
+  assert.equal(w.lastTick(0), 2000);
+});

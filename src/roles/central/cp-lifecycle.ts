@@ -145,6 +145,11 @@ export function checkLiveness(ctx: CentralContext): void {
         registered === undefined ? -Infinity : registered + ctx.heartbeatTimeoutMs,
       );
       if (now - heardAt > ctx.heartbeatTimeoutMs) {
+        // Silence proves something only while the partition was seen flowing well after the CP's
+        // last sign. A partition taken away by a rebalance (an old active waking and rejoining)
+        // ticks last just after it, and is only seen stalled a moment later: wait for that.
+        const tickAt = partition === undefined ? undefined : ctx.partitions.lastTick(partition);
+        if (tickAt !== undefined && tickAt - heardAt < ctx.heartbeatTimeoutMs - ctx.partitions.stallAfterMs) continue;
         cp.connected = false;
         ctx.table.touch(cp);
         ctx.events.emit('cp-disconnected', `${cp.id} DISCONNECTED (no heartbeat for ${ctx.heartbeatTimeoutMs} ms)`, {

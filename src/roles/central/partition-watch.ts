@@ -85,6 +85,11 @@ export class PartitionWatch {
     return now - this.askedAt < UNHEARD_GRACE_MS;
   }
 
+  /** When central's own tick last came back on this partition. */
+  lastTick(partition: number): number | undefined {
+    return this.lastTickAt.get(partition);
+  }
+
   /** Every partition that ever ticked has stopped: central hears nothing at all. */
   allStalled(now: number): boolean {
     if (this.lastTickAt.size === 0) return false;
