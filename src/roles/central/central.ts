@@ -7,6 +7,7 @@ import { CP_STATES, localDay, type CpState } from '../../protocol/index.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
 import { newCounters } from '../shared/counters.js';
 import { EventFeed } from '../shared/events.js';
+import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
@@ -50,13 +51,17 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
   };
   const newOutbox = () => new Outbox(bus, clock, 'central', counters, publishError);
-  const onMalformed = (record: { topic: string; key: string | null; offset: string }, reason: string) =>
+  const onMalformed = (record: { topic: string; key: string | null; offset: string; partition: number }, reason: string) =>
     events.emit('malformed', `malformed record on ${record.topic} (key ${record.key ?? '-'}): ${reason}`, {
       topic: record.topic,
       key: record.key,
       offset: record.offset,
       reason,
     });
+  const reportedMalformed = new BoundedSet<string>(10_000);
+  const onMalformedOnce: typeof onMalformed = (record, reason) => {
+    if (reportedMalformed.add(`${record.topic}/${record.partition}/${record.offset}`)) onMalformed(record, reason);
+  };
   const table = new CpTable();
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 3000;
   const ctx: CentralContext = {
@@ -159,7 +164,9 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       sessionTimeoutMs: options.takeoverTimeoutMs ?? 2000,
       markers: options.syncMarkers ?? 32,
       syncTimeoutMs: options.rebuildTimeoutMs ?? 15_000,
-      decode: (records) => new Inbox({ counters, outbox: ctx.out, onMalformed }).decodeEach(records),
+      // A new Inbox per batch: records of an aborted transaction come again and must be applied
+      // (and copied to dead-letter) again. The operator hears of each malformed one once.
+      decode: (records) => new Inbox({ counters, outbox: ctx.out, onMalformed: onMalformedOnce }).decodeEach(records),
       changed: () => store.changed(),
       stillActive: () => !closed && lease?.status().role === 'active',
     });
