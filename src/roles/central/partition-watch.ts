@@ -1,16 +1,16 @@
 /**
+ * Longest wait for a partition that never ticks (more partitions than the tick keys reach, say)
+ * before CPs not heard from are judged anyway.
+ */
+const UNHEARD_GRACE_MS = 30_000;
+
+/**
  * Whether records on each `health` partition are reaching central right now, judged by central's
  * own ticks (see central.ts): a tick published every second lands on every partition, and while
  * a partition's ticks are not coming back, its CPs' silence says nothing about the CPs. A broker
  * failover or a whole-cluster outage then pauses disconnect decisions instead of ending every
  * supply on the stalled partitions.
  */
-/**
- * Longest wait for a partition that never ticks (more partitions than the tick keys reach, say)
- * before CPs not heard from are judged anyway.
- */
-const UNHEARD_GRACE_MS = 30_000;
-
 export class PartitionWatch {
   private readonly lastTickAt = new Map<number, number>();
   /** When ticks came back on a partition after a stall. */
