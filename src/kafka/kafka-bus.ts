@@ -317,21 +317,43 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long the cluster probe waits for a verdict, past the connection timeout. */
+const PROBE_GRACE_MS = 2000;
+
 /**
- * Whether most bootstrap brokers answer a metadata request within 1.5 s. Each is asked on its own
- * (a client asks the broker it is connected to), so a dead one cannot hide a live one.
+ * A probe's error that says the broker cannot be reached (refused, reset, or no connection within
+ * the connection timeout), as opposed to one that answers slowly.
+ */
+export function unreachable(error: unknown): boolean {
+  for (let e = error as { name?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSConnectionClosedError') return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/**
+ * Whether the cluster can be reached: false only when most bootstrap brokers cannot be connected
+ * to (each is asked on its own client, so a dead one cannot hide a live one). A broker that takes
+ * its connection and answers late is slow, not gone: under load (40 processes on 2 cores while a
+ * broker failed over) the two live brokers' answers came after 1.5 s, and after 3 s, and each
+ * time the active central stepped down for nothing and took over again, a 20 s stall. A machine
+ * that is cut off cannot connect at all, and gets its verdict at the connection timeout.
  */
 export async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: string): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   // A majority, not any one: a central cut off together with the broker on its own machine still
   // hears that broker, which is cut off too.
-  const needed = Math.floor(config.brokers.length / 2) + 1;
+  const n = config.brokers.length;
+  const needed = Math.floor(n / 2) + 1;
   return new Promise<boolean>((resolve) => {
     let answered = 0;
-    let failed = 0;
-    timer = setTimeout(() => resolve(false), 1500);
+    let gone = 0;
+    timer = setTimeout(() => resolve(gone <= n - needed), config.connectionTimeoutMs + PROBE_GRACE_MS);
     for (const broker of config.brokers) {
-      const { kafka } = createKafka({ ...config, brokers: [broker] }, { role: 'central', id: 'probe' }, { requestTimeoutMs: 1000, logFile });
+      // No retries: the client's own retrier would try a refused connection again for as long as the
+      // probe waits.
+      const { kafka } = createKafka({ ...config, brokers: [broker], retry: { ...config.retry, retries: 0 } }, { role: 'central', id: 'probe' }, { requestTimeoutMs: config.connectionTimeoutMs + PROBE_GRACE_MS, logFile });
       const admin = kafka.admin({ retry: { retries: 0 } });
       admin
         .connect()
@@ -340,8 +362,8 @@ export async function clusterAnswers(config: EvchargeConfig, logFile: string, to
           () => {
             if (++answered >= needed) resolve(true);
           },
-          () => {
-            if (++failed > config.brokers.length - needed) resolve(false);
+          (e: unknown) => {
+            if (unreachable(e) && ++gone > n - needed) resolve(false);
           },
         )
         .finally(() => void admin.disconnect().catch(() => {}));

@@ -27,8 +27,13 @@ export class KafkaLease implements Lease {
   private readonly listeners = new Set<(s: LeaseStatus) => void>();
   private consumer: Consumer | null = null;
   private activeSince: number | null = null;
-  /** When the group coordinator last confirmed this member (a heartbeat or a join answered). */
+  /**
+   * When the group coordinator last confirmed this member (a heartbeat or a join answered); the
+   * watchdog also moves it on when it acts, so it acts once per two sessions at most.
+   */
   private confirmedAt = 0;
+  /** When the group coordinator last confirmed this member, and only that. */
+  private heardAt = 0;
   private holds = false;
   private closed = false;
   private rejoining = false;
@@ -60,7 +65,7 @@ export class KafkaLease implements Lease {
    * given the lease since (that needs this member's session to have ended first).
    */
   fresh(): boolean {
-    return this.current.role === 'active' && this.holds && Date.now() - this.confirmedAt < this.options.sessionTimeoutMs / 2;
+    return this.current.role === 'active' && this.holds && Date.now() - this.heardAt < this.options.sessionTimeoutMs / 2;
   }
 
   async start(): Promise<void> {
@@ -73,11 +78,19 @@ export class KafkaLease implements Lease {
     this.watchdog = setInterval(() => {
       if (this.closed || this.rejoining || Date.now() - this.confirmedAt < 2 * s) return;
       appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt });
-      this.confirmedAt = Date.now();
+      const firedAt = Date.now();
+      this.confirmedAt = firedAt;
       this.rejoining = true;
       const reason = `the lease group has not answered for ${Math.round((2 * s) / 1000)} s`;
       this.enqueue(async () => {
         try {
+          // kafkajs found the group again while this step waited its turn (a coordinator that
+          // moved, then a rejoin of its own): the lease is confirmed, nothing to do. Stepping
+          // down here turned a broker failover into a takeover of this central by itself.
+          if (this.heardAt >= firedAt) {
+            appendLog(this.logFile, 'lease confirmed again; staying as it is', { role: this.current.role });
+            return;
+          }
           // Only the group's coordinator is silent while the rest of the cluster answers (its
           // broker died and its partitions are moving): join again but stay active. Stepping down
           // here turned every broker failover into a takeover; staying is safe, as a successor's
@@ -117,7 +130,7 @@ export class KafkaLease implements Lease {
     // lease; a stale one that joins is told to leave again.
     const current = () => this.consumer === consumer && !this.closed;
     consumer.on(consumer.events.HEARTBEAT, () => {
-      if (current()) this.confirmedAt = Date.now();
+      if (current()) this.confirmed();
     });
     consumer.on(consumer.events.CRASH, (e) => {
       if (!current()) return;
@@ -132,7 +145,7 @@ export class KafkaLease implements Lease {
         void consumer.disconnect().catch(() => {});
         return;
       }
-      this.confirmedAt = Date.now();
+      this.confirmed();
       const assigned = (e.payload.memberAssignment[this.topic] ?? []).includes(0);
       this.holds = assigned;
       appendLog(this.logFile, 'lease join', { group: this.options.group, assigned, memberId: e.payload.memberId });
@@ -142,6 +155,10 @@ export class KafkaLease implements Lease {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
     await consumer.run({ eachMessage: async () => {} });
+  }
+
+  private confirmed(): void {
+    this.heardAt = this.confirmedAt = Date.now();
   }
 
   private assigner(): PartitionAssigner {
