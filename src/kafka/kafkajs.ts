@@ -4,8 +4,10 @@
 import './kafkajs-send-fix.js';
 import kafkajs from 'kafkajs';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
+import { applyKafkajsSilentBrokerFix } from './kafkajs-silent-broker.js';
 
 applyKafkajsIdleFix();
+applyKafkajsSilentBrokerFix();
 
 export const { Kafka, Partitioners, ConfigResourceTypes, logLevel, AssignerProtocol } = kafkajs;
 export type { Admin, Consumer, Producer, Transaction, logCreator, PartitionAssigner } from 'kafkajs';
