@@ -89,8 +89,15 @@ export class KafkaBus implements Bus {
     const settings = this.main.settings;
     // The lease's own client: a heartbeat to a coordinator on a machine that was cut off gets no
     // answer at all (no refusal), and waiting the usual request timeout (30 s) for it would keep a
-    // standby from noticing that the lease moved. A session is what it may wait.
-    const { kafka: leaseKafka } = createKafka(this.config, { role: 'central', id: 'lease' }, { requestTimeoutMs: Math.max(1000, options.sessionTimeoutMs), logFile: this.logFile });
+    // standby from noticing that the lease moved. A session is what it may wait. A connection
+    // to such a broker is not refused either: at the usual connection timeout (3 s) a member still
+    // trying it when the group's new coordinator had loaded the group missed its session there,
+    // and the lease moved to the other central for nothing (a coordinator on a cut host).
+    const { kafka: leaseKafka } = createKafka(this.config, { role: 'central', id: 'lease' }, {
+      requestTimeoutMs: Math.max(1000, options.sessionTimeoutMs),
+      connectionTimeoutMs: Math.min(this.config.connectionTimeoutMs, Math.max(500, Math.floor(options.sessionTimeoutMs / 2))),
+      logFile: this.logFile,
+    });
     // The same for the transactional producer, more patient (it carries every record of the
     // active central): taking over must not hang on a request to a broker that went silent.
     const { kafka: txKafka } = createKafka(this.config, { role: 'central', id: 'active' }, { requestTimeoutMs: Math.min(this.config.requestTimeoutMs, Math.max(5000, 2 * options.sessionTimeoutMs)), logFile: this.logFile });
@@ -346,11 +353,20 @@ export async function clusterAnswers(config: EvchargeConfig, logFile: string, to
   // hears that broker, which is cut off too.
   const n = config.brokers.length;
   const needed = Math.floor(n / 2) + 1;
+  const heard: Record<string, string> = {};
   return new Promise<boolean>((resolve) => {
     let answered = 0;
     let gone = 0;
-    timer = setTimeout(() => resolve(gone <= n - needed), config.connectionTimeoutMs + PROBE_GRACE_MS);
+    let done = false;
+    const verdict = (v: boolean) => {
+      if (done) return;
+      done = true;
+      appendLog(logFile, 'cluster probe', { reachable: v, brokers: heard });
+      resolve(v);
+    };
+    timer = setTimeout(() => verdict(gone <= n - needed), config.connectionTimeoutMs + PROBE_GRACE_MS);
     for (const broker of config.brokers) {
+      heard[broker] = 'no answer yet';
       // No retries: the client's own retrier would try a refused connection again for as long as the
       // probe waits.
       const { kafka } = createKafka({ ...config, brokers: [broker], retry: { ...config.retry, retries: 0 } }, { role: 'central', id: 'probe' }, { requestTimeoutMs: config.connectionTimeoutMs + PROBE_GRACE_MS, logFile });
@@ -360,10 +376,19 @@ export async function clusterAnswers(config: EvchargeConfig, logFile: string, to
         .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
         .then(
           () => {
-            if (++answered >= needed) resolve(true);
+            heard[broker] = 'answered';
+            if (++answered >= needed) verdict(true);
           },
           (e: unknown) => {
-            if (unreachable(e) && ++gone > n - needed) resolve(false);
+            // A refusal is an answer: the broker is there (a topic it does not know yet, say).
+            if ((e as Error).name === 'KafkaJSProtocolError') {
+              heard[broker] = `answered: ${(e as Error).message}`;
+              if (++answered >= needed) verdict(true);
+              return;
+            }
+            const down = unreachable(e);
+            heard[broker] = `${down ? 'gone' : 'slow'}: ${(e as Error).name}: ${(e as Error).message}`;
+            if (down && ++gone > n - needed) verdict(false);
           },
         )
         .finally(() => void admin.disconnect().catch(() => {}));

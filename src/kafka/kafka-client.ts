@@ -18,14 +18,14 @@ export function createKafka(
   config: EvchargeConfig,
   who: ClientIdentity,
   /** A second client of the same role may wait less for an answer, and log to the first one's file. */
-  overrides: { requestTimeoutMs?: number; logFile?: string } = {},
+  overrides: { requestTimeoutMs?: number; connectionTimeoutMs?: number; logFile?: string } = {},
 ): { kafka: Kafka; logFile: string } {
   const id = clientId(config, who);
   const logFile = overrides.logFile ?? logFilePath(id);
   const kafka = new Kafka({
     clientId: id,
     brokers: config.brokers,
-    connectionTimeout: config.connectionTimeoutMs,
+    connectionTimeout: overrides.connectionTimeoutMs ?? config.connectionTimeoutMs,
     requestTimeout: overrides.requestTimeoutMs ?? config.requestTimeoutMs,
     retry: {
       initialRetryTime: config.retry.initialRetryTimeMs,

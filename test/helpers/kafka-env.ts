@@ -20,7 +20,7 @@ export const uniqueTag = () => `t${randomBytes(4).toString('hex')}`;
  * YAML for a config whose topics and groups all carry `tag`, so each test gets a private
  * network on the shared broker.
  */
-export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number; brokers?: string[]; replicationFactor?: number; requestTimeoutMs?: number } = {}): string {
+export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number; brokers?: string[]; replicationFactor?: number; requestTimeoutMs?: number; connectionTimeoutMs?: number } = {}): string {
   const topics = TOPIC_KEYS.map((k) => `  ${k}: { name: ${tag}.${k} }`).join('\n');
   return [
     'kafka:',
@@ -28,6 +28,7 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     ...(extra.brokers ?? TEST_BROKERS.split(',')).map((b) => `    - "${b}"`),
     '  startup_timeout_ms: 15000',
     ...(extra.requestTimeoutMs ? [`  request_timeout_ms: ${extra.requestTimeoutMs}`] : []),
+    ...(extra.connectionTimeoutMs ? [`  connection_timeout_ms: ${extra.connectionTimeoutMs}`] : []),
     'topic_defaults:',
     `  partitions: ${extra.partitions ?? 1}`,
     `  replication_factor: ${extra.replicationFactor ?? TEST_RF}`,
