@@ -118,7 +118,7 @@ export class KafkaBus implements Bus {
           this.txLane = null;
           await lane?.close();
         },
-        clusterAnswers: () => clusterAnswers(this.config, this.logFile, this.nameOf['central-lease']),
+        clusterAnswers: () => clusterAnswers(this.config, this.logFile),
       },
       this.logFile,
     );
@@ -347,7 +347,7 @@ export function unreachable(error: unknown): boolean {
  * time the active central stepped down for nothing and took over again, a 20 s stall. A machine
  * that is cut off cannot connect at all, and gets its verdict at the connection timeout.
  */
-export async function clusterAnswers(config: EvchargeConfig, logFile: string, topic: string): Promise<boolean> {
+export async function clusterAnswers(config: EvchargeConfig, logFile: string): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   // A majority, not any one: a central cut off together with the broker on its own machine still
   // hears that broker, which is cut off too.
@@ -371,16 +371,18 @@ export async function clusterAnswers(config: EvchargeConfig, logFile: string, to
       // probe waits.
       const { kafka } = createKafka({ ...config, brokers: [broker], retry: { ...config.retry, retries: 0 } }, { role: 'central', id: 'probe' }, { requestTimeoutMs: config.connectionTimeoutMs + PROBE_GRACE_MS, logFile });
       const admin = kafka.admin({ retry: { retries: 0 } });
+      // Connecting is asking: the client connects to its one broker and asks it which API
+      // versions it serves. Not a metadata request: kafkajs sends that to any broker it has
+      // heard of, and a dead one then failed the live broker's probe.
       admin
         .connect()
-        .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
         .then(
           () => {
             heard[broker] = 'answered';
             if (++answered >= needed) verdict(true);
           },
           (e: unknown) => {
-            // A refusal is an answer: the broker is there (a topic it does not know yet, say).
+            // A refusal is an answer: the broker is there.
             if ((e as Error).name === 'KafkaJSProtocolError') {
               heard[broker] = `answered: ${(e as Error).message}`;
               if (++answered >= needed) verdict(true);
