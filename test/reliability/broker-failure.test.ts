@@ -68,13 +68,15 @@ test(`a broker dies during ${SUPPLIES} supplies, then another: every supply comp
     { at: secondAt, until: secondAt + 60_000, fenced: fencing[1]! },
   ];
   // The longest gap between a driver's progress lines from its last one before the kill until
-  // the next failure (or a minute), over every driver.
+  // the next failure (or a minute), over every driver. A gap still open at the window's end counts
+  // up to the next line after it: a stall that outlasts the window is the longest of all.
   const stallAfter = (at: number, until: number) =>
     Math.max(
       ...drivers.map((d) => {
         const all = d.events.filter((e) => e.kind === 'progress').map((e) => e.at);
         const from = Math.max(...all.filter((x) => x <= at));
-        const times = all.filter((x) => x >= from && x <= until);
+        const next = all.find((x) => x > until);
+        const times = [...all.filter((x) => x >= from && x <= until), ...(next === undefined ? [] : [next])];
         let worst = 0;
         for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i]! - times[i - 1]!);
         return worst;
