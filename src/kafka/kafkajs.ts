@@ -5,11 +5,9 @@ import './kafkajs-send-fix.js';
 import kafkajs from 'kafkajs';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 import { applyKafkajsSilentBrokerFix } from './kafkajs-silent-broker.js';
-import { applyKafkajsUntargetedMetadataFix } from './kafkajs-untargeted-metadata.js';
 
 applyKafkajsIdleFix();
 applyKafkajsSilentBrokerFix();
-applyKafkajsUntargetedMetadataFix();
 
 export const { Kafka, Partitioners, ConfigResourceTypes, logLevel, AssignerProtocol } = kafkajs;
 export type { Admin, Consumer, Producer, Transaction, logCreator, PartitionAssigner } from 'kafkajs';
