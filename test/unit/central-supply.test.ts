@@ -158,6 +158,8 @@ test('a second live process with the same id is refused; once the first is gone 
   const second = new FakeCp(net, 'CP1');
   await first.register();
   await flush(net);
+  await first.heartbeat();
+  await flush(net);
   await second.register();
   await flush(net);
   const ack = sent(net, 'cp-register-ack', 'cp.register-ack').find((m) => m.payload.instanceId === second.instanceId);

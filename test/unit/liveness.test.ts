@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { CentralContext } from '../../src/roles/central/context.js';
-import { checkLiveness } from '../../src/roles/central/cp-lifecycle.js';
+import { checkLiveness, onRegister } from '../../src/roles/central/cp-lifecycle.js';
 import { CpTable } from '../../src/roles/central/cp-table.js';
 import { PartitionWatch } from '../../src/roles/central/partition-watch.js';
 import { EventFeed } from '../../src/roles/shared/events.js';
@@ -44,4 +44,47 @@ test('a CP silent while its partition keeps ticking is DISCONNECTED after the ti
   now.t = 4100;
   checkLiveness(ctx);
   assert.equal(connected(), false);
+});
+
+/** A registration of CP1 by a new process, as central's rule sees it; returns the ack sent. */
+function registerAgain(ctx: CentralContext) {
+  const acks: { accepted: boolean; reason?: string }[] = [];
+  const c = ctx as unknown as { out: unknown };
+  c.out = { add: (type: string, payload: { accepted: boolean; reason?: string }) => type === 'cp.register-ack' && acks.push(payload) };
+  const instanceId = randomUUID();
+  onRegister(ctx, { type: 'cp.register', payload: { cpId: 'CP1', instanceId, location: 'X', pricePerKwh: 0.3, maxKw: 22 } } as never);
+  return { ack: acks.at(-1), holder: ctx.table.get('CP1')?.instanceId, instanceId };
+}
+
+test('a second process registering a CP while central lags behind its heartbeats is refused (no hijack by a busy central)', () => {
+  const now = { t: 0 };
+  const { ctx } = oneCp(now);
+  for (let t = 0; t <= 1000; t += 500) ctx.partitions.tick(0, 1, t);
+  // Central's loop was busy 3.5 s: its heartbeats and ticks are still unread, the forged
+  // registration on another topic is read first. The wall clock alone says "silent for 3.5 s".
+  now.t = 4500;
+  const { ack, holder, instanceId } = registerAgain(ctx);
+  assert.equal(ack?.accepted, false);
+  assert.match(ack?.reason ?? '', /cannot hear its heartbeats right now/);
+  assert.notEqual(holder, instanceId);
+});
+
+test('a second process registering a CP whose first process is provably silent takes the id', () => {
+  const now = { t: 0 };
+  const { ctx } = oneCp(now);
+  for (let t = 0; t <= 4500; t += 500) ctx.partitions.tick(0, 1, t);
+  now.t = 4500;
+  const { ack, holder, instanceId } = registerAgain(ctx);
+  assert.equal(ack?.accepted, true);
+  assert.equal(holder, instanceId);
+});
+
+test('a second process registering a CP that is heartbeating is refused', () => {
+  const now = { t: 0 };
+  const { ctx } = oneCp(now);
+  for (let t = 0; t <= 2500; t += 500) ctx.partitions.tick(0, 1, t);
+  now.t = 2500;
+  const { ack } = registerAgain(ctx);
+  assert.equal(ack?.accepted, false);
+  assert.match(ack?.reason ?? '', /still sending heartbeats/);
 });

@@ -2,10 +2,6 @@ import type { CpRecord, MessageOf } from '../../protocol/index.js';
 import { short, type CentralContext } from './context.js';
 import { endSupply, stopOrphan } from './supply.js';
 
-/** Heartbeating within the timeout: a second process may not take this CP's id. */
-function isLive(ctx: CentralContext, cp: CpRecord): boolean {
-  return cp.lastHeartbeatAt !== null && ctx.clock.now() - cp.lastHeartbeatAt <= ctx.heartbeatTimeoutMs;
-}
 
 export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): void {
   const p = msg.payload;
@@ -14,10 +10,17 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   const ack = (accepted: boolean, reason?: string) =>
     ctx.out.add('cp.register-ack', { cpId: p.cpId, instanceId: p.instanceId, accepted, ...(reason ? { reason } : {}) });
 
-  if (existing && existing.instanceId !== p.instanceId && existing.connected && isLive(ctx, existing)) {
-    const reason =
-      `${p.cpId} is already registered by another running process (instance ${short(existing.instanceId)}) ` +
-      `that is still sending heartbeats; stop it first`;
+  // A second process may take a CP's id only once the first is provably gone: silent past the
+  // timeout while central hears the CP's partition. Judged by central's view of the partition,
+  // not the wall clock: a central that lagged (a busy event loop, a failover) has heartbeats
+  // still unread, and must not hand the id to whoever registers first.
+  if (existing && existing.instanceId !== p.instanceId && existing.connected && !provablySilent(ctx, existing, now)) {
+    const recent = existing.lastHeartbeatAt !== null && now - existing.lastHeartbeatAt <= ctx.heartbeatTimeoutMs;
+    const reason = recent
+      ? `${p.cpId} is already registered by another running process (instance ${short(existing.instanceId)}) ` +
+        `that is still sending heartbeats; stop it first`
+      : `${p.cpId} is registered by another process (instance ${short(existing.instanceId)}) and central cannot ` +
+        `hear its heartbeats right now (delayed, not missing); try again once it has been stopped for ${ctx.heartbeatTimeoutMs / 1000} s`;
     ack(false, reason);
     ctx.events.emit('cp-register-refused', `${p.cpId} registration refused: ${reason}`, {
       cpId: p.cpId,
@@ -129,27 +132,12 @@ export function checkLiveness(ctx: CentralContext): void {
   // A central that took over (or started) judges no CP before it hears its own pulse: joining
   // the groups and finding the partitions' leaders can take longer than a heartbeat timeout.
   if (ctx.hearingSince === null) return;
-  const hearing = ctx.hearingSince;
   const now = ctx.clock.now();
   for (const cp of ctx.table.all()) {
-    // Central cannot hear this CP's partition right now (broker failover, outage, backlog):
-    // its silence proves nothing, so nothing is decided about it until the partition flows.
-    const partition = ctx.heartbeatPartition.get(cp.id);
-    if (ctx.partitions.stalled(partition, now)) continue;
+    // Central cannot hear this CP's partition right now: nothing is decided about it.
+    if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
     if (cp.connected) {
-      const registered = ctx.awaitingFirstHeartbeat.get(cp.id);
-      const heardAt = Math.max(
-        cp.lastHeartbeatAt ?? -Infinity,
-        ctx.partitions.flowingSince(partition) ?? -Infinity,
-        hearing,
-        registered === undefined ? -Infinity : registered + ctx.heartbeatTimeoutMs,
-      );
-      if (now - heardAt > ctx.heartbeatTimeoutMs) {
-        // Silence proves something only while the partition was seen flowing well after the CP's
-        // last sign. A partition taken away by a rebalance (an old active waking and rejoining)
-        // ticks last just after it, and is only seen stalled a moment later: wait for that.
-        const tickAt = partition === undefined ? undefined : ctx.partitions.lastTick(partition);
-        if (tickAt !== undefined && tickAt - heardAt < ctx.heartbeatTimeoutMs - ctx.partitions.stallAfterMs) continue;
+      if (provablySilent(ctx, cp, now)) {
         cp.connected = false;
         ctx.table.touch(cp);
         ctx.events.emit('cp-disconnected', `${cp.id} DISCONNECTED (no heartbeat for ${ctx.heartbeatTimeoutMs} ms)`, {
@@ -161,9 +149,34 @@ export function checkLiveness(ctx: CentralContext): void {
       continue;
     }
     const rebuilt = ctx.rebuiltAt.get(cp.id);
-    const since = rebuilt === undefined ? undefined : Math.max(rebuilt, hearing);
+    const since = rebuilt === undefined ? undefined : Math.max(rebuilt, ctx.hearingSince);
     if (cp.supply && (since === undefined || now - since > ctx.heartbeatTimeoutMs)) {
       endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
     }
   }
+}
+
+/**
+ * A connected CP is gone for certain: silent past the heartbeat timeout while central hears its
+ * partition. Nothing is provable before central hears its own pulse (just started or took over:
+ * joining the groups and finding leaders can take longer than a timeout), nor while the CP's
+ * partition is stalled (broker failover, outage, backlog), nor for a timeout after it flows again.
+ */
+export function provablySilent(ctx: CentralContext, cp: CpRecord, now: number): boolean {
+  if (ctx.hearingSince === null) return false;
+  const partition = ctx.heartbeatPartition.get(cp.id);
+  if (ctx.partitions.stalled(partition, now)) return false;
+  const registered = ctx.awaitingFirstHeartbeat.get(cp.id);
+  const heardAt = Math.max(
+    cp.lastHeartbeatAt ?? -Infinity,
+    ctx.partitions.flowingSince(partition) ?? -Infinity,
+    ctx.hearingSince,
+    registered === undefined ? -Infinity : registered + ctx.heartbeatTimeoutMs,
+  );
+  if (now - heardAt <= ctx.heartbeatTimeoutMs) return false;
+  // Silence proves something only while the partition was seen flowing well after the CP's last
+  // sign. A partition taken away by a rebalance (an old active waking and rejoining) ticks last
+  // just after it, and is only seen stalled a moment later: wait for that.
+  const tickAt = partition === undefined ? undefined : ctx.partitions.lastTick(partition);
+  return !(tickAt !== undefined && tickAt - heardAt < ctx.heartbeatTimeoutMs - ctx.partitions.stallAfterMs);
 }
