@@ -25,6 +25,9 @@ const SILENCE_MS = 5000;
  * producer that retries within a second. Consumers commit a batch's offsets only after the
  * handler has applied it.
  */
+/** A batch handler running longer than this is logged (and again when it ends). */
+const SLOW_BATCH_MS = 5_000;
+
 export class KafkaBus implements Bus {
   private readonly main: ProducerLane;
   private readonly pulse: ProducerLane;
@@ -267,11 +270,21 @@ export class KafkaBus implements Bus {
         }));
         // kafkajs heartbeats only between batches: a handler waiting for a publish through a
         // failover would let the group session lapse and lose the consumer its partitions.
-        const beat = setInterval(() => void heartbeat().catch(() => {}), 1000);
+        const startedAt = Date.now();
+        let reported = false;
+        const beat = setInterval(() => {
+          void heartbeat().catch(() => {});
+          // Every partition this consumer fetches from the same broker waits for this batch.
+          if (!reported && Date.now() - startedAt > SLOW_BATCH_MS) {
+            reported = true;
+            appendLog(this.logFile, 'batch handler still running', { group: options.group, topic: batch.topic, partition: batch.partition, ms: Date.now() - startedAt });
+          }
+        }, 1000);
         try {
           await handler(records);
         } finally {
           clearInterval(beat);
+          if (reported) appendLog(this.logFile, 'batch handler done', { group: options.group, topic: batch.topic, partition: batch.partition, ms: Date.now() - startedAt });
         }
         resolveOffset(batch.lastOffset());
         // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits

@@ -191,7 +191,12 @@ export class TransactionalLane {
     // Left in a state kafkajs cannot continue from (a commit that timed out in a failover), not
     // fenced: while the lease is only unconfirmed (its coordinator moving too), wait for it to be
     // confirmed rather than hand the network to a takeover.
-    if (!fenced && !this.fresh()) await this.untilFresh(FRESH_WAIT_MS);
+    if (!fenced && !this.fresh()) {
+      const from = Date.now();
+      appendLog(this.logFile, 'transaction broken; waiting for the lease to be confirmed', { error: error.message });
+      await this.untilFresh(FRESH_WAIT_MS);
+      appendLog(this.logFile, this.fresh() ? 'lease confirmed' : 'lease still unconfirmed', { ms: Date.now() - from });
+    }
     if (!this.fresh()) {
       this.deposed = true;
       appendLog(this.logFile, 'transactional producer fenced; stepping down', { error: error.message });

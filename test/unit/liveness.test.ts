@@ -88,3 +88,27 @@ test('a second process registering a CP that is heartbeating is refused', () => 
   assert.equal(ack?.accepted, false);
   assert.match(ack?.reason ?? '', /still sending heartbeats/);
 });
+
+test('central says when a health partition stops flowing and when it flows again, once each', () => {
+  const now = { t: 0 };
+  const { ctx } = oneCp(now);
+  const said: { text: string; partitions: unknown }[] = [];
+  ctx.events.on((e) => e.kind === 'health-stalled' && said.push({ text: e.text, partitions: e.data['partitions'] }));
+  for (let t = 0; t <= 1000; t += 500) {
+    ctx.partitions.tick(0, 1, t);
+    ctx.partitions.tick(1, 2, t);
+  }
+  for (let t = 1500; t <= 4000; t += 500) {
+    ctx.partitions.tick(1, 2, t); // partition 0 went quiet at 1000
+    now.t = t;
+    checkLiveness(ctx);
+  }
+  ctx.partitions.tick(0, 1, 4500);
+  ctx.partitions.tick(1, 2, 4500);
+  now.t = 4500;
+  checkLiveness(ctx);
+  checkLiveness(ctx);
+  assert.deepEqual(said.map((s) => s.partitions), [[0], []]);
+  assert.match(said[0]!.text, /hears nothing on health partition 0/);
+  assert.match(said[1]!.text, /flows again/);
+});

@@ -133,6 +133,7 @@ export function checkLiveness(ctx: CentralContext): void {
   // the groups and finding the partitions' leaders can take longer than a heartbeat timeout.
   if (ctx.hearingSince === null) return;
   const now = ctx.clock.now();
+  reportStalls(ctx, now);
   for (const cp of ctx.table.all()) {
     // Central cannot hear this CP's partition right now: nothing is decided about it.
     if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
@@ -154,6 +155,18 @@ export function checkLiveness(ctx: CentralContext): void {
       endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
     }
   }
+}
+
+/** Tells the operator when central stops (and starts again) hearing some health partitions. */
+function reportStalls(ctx: CentralContext, now: number): void {
+  const stalled = ctx.partitions.takeStallChange(now);
+  if (stalled === null) return;
+  const key = stalled.join(', ');
+  const line =
+    stalled.length > 0
+      ? `central hears nothing on health partition${stalled.length > 1 ? 's' : ''} ${key}: the CPs there are not judged until it flows again`
+      : 'every health partition flows again';
+  ctx.events.emit('health-stalled', line, { partitions: stalled });
 }
 
 /**

@@ -18,6 +18,7 @@ export class PartitionWatch {
   /** One tick key index known to land on each partition (learned from ticks coming back). */
   private readonly keyFor = new Map<number, number>();
   private ticksSent = 0;
+  private reportedStalls = '';
 
   /** When a CP not heard from yet was first asked about (see stalled). */
   private askedAt: number | null = null;
@@ -88,6 +89,20 @@ export class PartitionWatch {
   /** When central's own tick last came back on this partition. */
   lastTick(partition: number): number | undefined {
     return this.lastTickAt.get(partition);
+  }
+
+  /** The partitions that ticked before and have not lately, in order. */
+  stalledPartitions(now: number): number[] {
+    return [...this.lastTickAt].filter(([, at]) => now - at > this.stallAfterMs).map(([p]) => p).sort((a, b) => a - b);
+  }
+
+  /** The stalled partitions when they differ from the last call's answer, else null. */
+  takeStallChange(now: number): number[] | null {
+    const stalled = this.stalledPartitions(now);
+    const key = stalled.join(',');
+    if (key === this.reportedStalls) return null;
+    this.reportedStalls = key;
+    return stalled;
   }
 
   /** Every partition that ever ticked has stopped: central hears nothing at all. */

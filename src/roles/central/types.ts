@@ -92,6 +92,7 @@ export const CENTRAL_EVENT_KINDS = [
   'supply-started',
   'supply-ended',
   'telemetry-gap',
+  'health-stalled',
   'orphan-supply',
   'malformed',
   'bus-status',

@@ -20,6 +20,7 @@ export function centralTone(event: RoleEvent): Tone | null {
       return 'bad';
     case 'cp-stopped':
     case 'telemetry-gap':
+    case 'health-stalled':
     case 'orphan-supply':
       return 'warn';
     case 'supply-ended':
