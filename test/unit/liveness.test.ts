@@ -23,6 +23,7 @@ function oneCp(now: { t: number }) {
     hearingSince: 0,
     awaitingFirstHeartbeat: new Map(),
     rebuiltAt: new Map(),
+    undecided: new Set(),
   } as unknown as CentralContext;
   return { ctx, connected: () => table.get('CP1')?.connected };
 }
@@ -111,4 +112,19 @@ test('central says when a health partition stops flowing and when it flows again
   assert.deepEqual(said.map((s) => s.partitions), [[0], []]);
   assert.match(said[0]!.text, /hears nothing on health partition 0/);
   assert.match(said[1]!.text, /flows again/);
+});
+
+test('a CP silent for two timeouts that central cannot judge yet is reported once, with the reason', () => {
+  const now = { t: 0 };
+  const { ctx, connected } = oneCp(now);
+  const said: string[] = [];
+  ctx.events.on((e) => e.kind === 'cp-undecided' && said.push(e.text));
+  for (let t = 0; t <= 1000; t += 500) ctx.partitions.tick(0, 1, t);
+  for (let t = 1500; t <= 9000; t += 500) {
+    now.t = t; // partition 0 stalled since 1000: nothing is judged, and CP1 has been silent since
+    checkLiveness(ctx);
+  }
+  assert.equal(connected(), true);
+  assert.equal(said.length, 1);
+  assert.match(said[0]!, /^CP1 silent for 7 s, not judged yet: health partition 0 is stalled/);
 });

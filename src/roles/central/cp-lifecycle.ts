@@ -135,26 +135,45 @@ export function checkLiveness(ctx: CentralContext): void {
   const now = ctx.clock.now();
   reportStalls(ctx, now);
   for (const cp of ctx.table.all()) {
-    // Central cannot hear this CP's partition right now: nothing is decided about it.
-    if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
     if (cp.connected) {
-      if (provablySilent(ctx, cp, now)) {
-        cp.connected = false;
-        ctx.table.touch(cp);
-        ctx.events.emit('cp-disconnected', `${cp.id} DISCONNECTED (no heartbeat for ${ctx.heartbeatTimeoutMs} ms)`, {
-          cpId: cp.id,
-          lastHeartbeatAt: cp.lastHeartbeatAt,
-        });
-        if (cp.supply) endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
+      const verdict = judgeSilence(ctx, cp, now);
+      if (verdict !== 'silent') {
+        reportUndecided(ctx, cp, verdict, now);
+        continue;
       }
+      ctx.undecided.delete(cp.id);
+      cp.connected = false;
+      ctx.table.touch(cp);
+      ctx.events.emit('cp-disconnected', `${cp.id} DISCONNECTED (no heartbeat for ${ctx.heartbeatTimeoutMs} ms)`, {
+        cpId: cp.id,
+        lastHeartbeatAt: cp.lastHeartbeatAt,
+      });
+      if (cp.supply) endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
       continue;
     }
+    // Central cannot hear this CP's partition right now: nothing is decided about it.
+    if (ctx.partitions.stalled(ctx.heartbeatPartition.get(cp.id), now)) continue;
     const rebuilt = ctx.rebuiltAt.get(cp.id);
     const since = rebuilt === undefined ? undefined : Math.max(rebuilt, ctx.hearingSince);
     if (cp.supply && (since === undefined || now - since > ctx.heartbeatTimeoutMs)) {
       endSupply(ctx, cp, 'cp-disconnected', cp.supply.kwh);
     }
   }
+}
+
+/**
+ * Tells the operator, once per silence, about a CP silent for two timeouts that central cannot
+ * judge yet, and why: the CP stays CONNECTED on screen while nothing is heard from it.
+ */
+function reportUndecided(ctx: CentralContext, cp: CpRecord, verdict: string, now: number): void {
+  const silentMs = cp.lastHeartbeatAt === null ? 0 : now - cp.lastHeartbeatAt;
+  if (verdict === 'heard' || silentMs <= 2 * ctx.heartbeatTimeoutMs) {
+    ctx.undecided.delete(cp.id);
+    return;
+  }
+  if (ctx.undecided.has(cp.id)) return;
+  ctx.undecided.add(cp.id);
+  ctx.events.emit('cp-undecided', `${cp.id} silent for ${Math.round(silentMs / 1000)} s, not judged yet: ${verdict}`, { cpId: cp.id, silentMs, why: verdict });
 }
 
 /** Tells the operator when central stops (and starts again) hearing some health partitions. */
@@ -176,20 +195,32 @@ function reportStalls(ctx: CentralContext, now: number): void {
  * partition is stalled (broker failover, outage, backlog), nor for a timeout after it flows again.
  */
 export function provablySilent(ctx: CentralContext, cp: CpRecord, now: number): boolean {
-  if (ctx.hearingSince === null) return false;
+  return judgeSilence(ctx, cp, now) === 'silent';
+}
+
+/** 'heard' (within the timeout), 'silent' (provably), or why central cannot tell yet. */
+function judgeSilence(ctx: CentralContext, cp: CpRecord, now: number): string {
+  if (ctx.hearingSince === null) return 'central does not hear its own pulse yet';
   const partition = ctx.heartbeatPartition.get(cp.id);
-  if (ctx.partitions.stalled(partition, now)) return false;
+  if (ctx.partitions.stalled(partition, now)) return `health partition ${partition ?? '?'} is stalled`;
   const registered = ctx.awaitingFirstHeartbeat.get(cp.id);
+  const flowing = ctx.partitions.flowingSince(partition);
   const heardAt = Math.max(
     cp.lastHeartbeatAt ?? -Infinity,
-    ctx.partitions.flowingSince(partition) ?? -Infinity,
+    flowing ?? -Infinity,
     ctx.hearingSince,
     registered === undefined ? -Infinity : registered + ctx.heartbeatTimeoutMs,
   );
-  if (now - heardAt <= ctx.heartbeatTimeoutMs) return false;
+  if (now - heardAt <= ctx.heartbeatTimeoutMs) {
+    if (heardAt === cp.lastHeartbeatAt) return 'heard';
+    return heardAt === flowing ? `health partition ${partition} flows again only since ${Math.round(now - heardAt)} ms` : 'central took over or started recently';
+  }
   // Silence proves something only while the partition was seen flowing well after the CP's last
   // sign. A partition taken away by a rebalance (an old active waking and rejoining) ticks last
   // just after it, and is only seen stalled a moment later: wait for that.
   const tickAt = partition === undefined ? undefined : ctx.partitions.lastTick(partition);
-  return !(tickAt !== undefined && tickAt - heardAt < ctx.heartbeatTimeoutMs - ctx.partitions.stallAfterMs);
+  if (tickAt !== undefined && tickAt - heardAt < ctx.heartbeatTimeoutMs - ctx.partitions.stallAfterMs) {
+    return `central's last tick on health partition ${partition} came ${Math.round(now - tickAt)} ms ago, too soon after the CP's last sign`;
+  }
+  return 'silent';
 }

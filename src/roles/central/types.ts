@@ -93,6 +93,7 @@ export const CENTRAL_EVENT_KINDS = [
   'supply-ended',
   'telemetry-gap',
   'health-stalled',
+  'cp-undecided',
   'orphan-supply',
   'malformed',
   'bus-status',

@@ -21,6 +21,7 @@ export function centralTone(event: RoleEvent): Tone | null {
     case 'cp-stopped':
     case 'telemetry-gap':
     case 'health-stalled':
+    case 'cp-undecided':
     case 'orphan-supply':
       return 'warn';
     case 'supply-ended':
