@@ -2,6 +2,7 @@
 // from the default export once, here.
 // Must come first: it patches a kafkajs module before kafkajs loads it (see the file).
 import './kafkajs-send-fix.js';
+import './kafkajs-txn-retry.js';
 import kafkajs from 'kafkajs';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 import { applyKafkajsSilentBrokerFix } from './kafkajs-silent-broker.js';

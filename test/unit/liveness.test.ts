@@ -23,7 +23,7 @@ function oneCp(now: { t: number }) {
     hearingSince: 0,
     awaitingFirstHeartbeat: new Map(),
     rebuiltAt: new Map(),
-    undecided: new Set(),
+    undecided: new Map(),
   } as unknown as CentralContext;
   return { ctx, connected: () => table.get('CP1')?.connected };
 }

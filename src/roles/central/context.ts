@@ -36,8 +36,8 @@ export interface CentralContext {
    */
   pendingProgress: Map<string, PayloadOf<'driver.progress'>>;
   telemetryGaps: number;
-  /** Silent CPs central has said it cannot judge yet (said once per silence). */
-  undecided: Set<string>;
+  /** Silent CPs central has said it cannot judge yet, with the gist of why (said once per reason). */
+  undecided: Map<string, string>;
   /** Whether each health partition is flowing (central's ticks come back). */
   partitions: PartitionWatch;
   /** The health partition each CP's heartbeats arrive on. */
@@ -56,7 +56,7 @@ export function newContextMaps() {
     rebuiltAt: new Map<string, number>(),
     awaitingFirstHeartbeat: new Map<string, number>(),
     lastCorrection: new Map<string, number>(),
-    undecided: new Set<string>(),
+    undecided: new Map<string, string>(),
     pendingProgress: new Map<string, PayloadOf<'driver.progress'>>(),
   };
 }

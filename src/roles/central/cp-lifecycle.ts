@@ -171,8 +171,10 @@ function reportUndecided(ctx: CentralContext, cp: CpRecord, verdict: string, now
     ctx.undecided.delete(cp.id);
     return;
   }
-  if (ctx.undecided.has(cp.id)) return;
-  ctx.undecided.add(cp.id);
+  // Said again when the reason changes (numbers aside): what holds the judgement is the news.
+  const gist = verdict.replace(/\d+/g, '#');
+  if (ctx.undecided.get(cp.id) === gist) return;
+  ctx.undecided.set(cp.id, gist);
   ctx.events.emit('cp-undecided', `${cp.id} silent for ${Math.round(silentMs / 1000)} s, not judged yet: ${verdict}`, { cpId: cp.id, silentMs, why: verdict });
 }
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Bus, IncomingRecord, Subscription } from '../../bus/bus.js';
 import type { CentralIdentity } from '../../bus/leadership.js';
 import { localDay, type Message } from '../../protocol/index.js';
-import { Outbox } from '../shared/outbox.js';
 import { onDriverStop, onRequest } from './authorization.js';
 import type { CentralContext } from './context.js';
 import { checkLiveness, onFault, onHeartbeat, onRecover, onRegister } from './cp-lifecycle.js';
 import { adoptRecord } from './leadership.js';
 import type { StateTail } from './state-tail.js';
+import { Pulse } from './pulse.js';
 import { onSupplyEnded, onSupplyStarted, onTelemetry, sendProgress } from './supply.js';
 
 function dispatch(ctx: CentralContext, self: string, message: Message, partition: number): void {
@@ -62,7 +62,7 @@ export interface Term {
 export async function startTerm(options: TermOptions): Promise<{ term: Term; complete: boolean; cps: number } | null> {
   const { bus, ctx, tail, identity } = options;
   const { clock } = ctx;
-  const ticks = new Outbox(bus, clock, 'central', ctx.counters, () => {}, { lane: 'pulse' });
+  const ticks = new Pulse(bus, clock, ctx.counters, identity.instanceId);
   let subscription: Subscription | null = null;
   let livenessTimer: unknown = null;
   let tickTimer: unknown = null;
@@ -143,8 +143,7 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   await subscription.ready;
   // Central's pulse on every health partition: what PartitionWatch judges liveness against.
   const pulse = () => {
-    for (const index of ctx.partitions.nextTickIndexes()) ticks.add('central.tick', { index, instanceId: identity.instanceId });
-    void ticks.flush();
+    ticks.send(ctx.partitions.nextTickIndexes());
   };
   // At once, then every second: nothing is judged about CPs before the first tick comes back.
   pulse();
