@@ -54,7 +54,13 @@ export class KafkaBus implements Bus {
     this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
     this.keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
     // kafkajs retries a consumer's fetches quietly while brokers are away; notice the silence.
+    let lastBeat = Date.now();
     this.watchdog = setInterval(() => {
+      // A timer 3 s late means this process did nothing else meanwhile (a busy loop, a long
+      // synchronous step): every other timeout it keeps was late too. Worth a line in the log.
+      const lateMs = Date.now() - lastBeat - 1000;
+      lastBeat = Date.now();
+      if (lateMs > 2000) appendLog(this.logFile, 'event loop stalled', { ms: lateMs });
       const silentMs = Date.now() - this.lastHeardAt;
       if (this.consumers.size > 0 && silentMs > SILENCE_MS) {
         this.setStatus('retrying', `no answer from the cluster for ${Math.round(silentMs / 1000)} s`);

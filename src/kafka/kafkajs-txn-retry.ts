@@ -24,6 +24,8 @@ interface Broker {
 }
 interface Cluster {
   findGroupCoordinator(args: { groupId: string; coordinatorType?: number }): Promise<Broker>;
+  connect?(): Promise<void>;
+  disconnect?(): Promise<void>;
 }
 interface EosOptions {
   cluster: Cluster;
@@ -62,6 +64,12 @@ const DEFAULTS: EndTxnRetryOptions = { deadlineMs: 20_000, backoffMs: 100 };
 
 /** The cluster as the eos manager sees it: transaction coordinators' EndTxn is retried. */
 export function retryingEndTxn(cluster: Cluster, logger: EosOptions['logger'], options: EndTxnRetryOptions = DEFAULTS): Cluster {
+  // A producer disconnected meanwhile (a central stepping down or quitting) stops retrying: a
+  // retry would look the coordinator up again and so connect the closed producer's client anew.
+  let disconnected = false;
+  const { connect, disconnect } = cluster;
+  if (connect) cluster.connect = () => ((disconnected = false), connect.call(cluster));
+  if (disconnect) cluster.disconnect = () => ((disconnected = true), disconnect.call(cluster));
   const find = async (args: { groupId: string; coordinatorType?: number }): Promise<Broker> => {
     const first = await cluster.findGroupCoordinator(args);
     if (args.coordinatorType !== TRANSACTION) return first;
@@ -74,7 +82,7 @@ export function retryingEndTxn(cluster: Cluster, logger: EosOptions['logger'], o
           return await broker.endTxn(request);
         } catch (e) {
           const error = e as KafkaError;
-          if (!endTxnRetriable(error) || Date.now() >= deadline) throw error;
+          if (!endTxnRetriable(error) || disconnected || Date.now() >= deadline) throw error;
           logger?.warn(`EndTxn failed, sending it again to the transaction coordinator: ${error.message}`, { attempt });
           broker = null;
           await new Promise((r) => setTimeout(r, Math.min(1000, options.backoffMs * 2 ** Math.min(attempt, 4))));

@@ -158,6 +158,8 @@ export class KafkaLease implements Lease {
   }
 
   private confirmed(): void {
+    const gap = Date.now() - this.heardAt;
+    if (this.heardAt > 0 && gap > this.options.sessionTimeoutMs) appendLog(this.logFile, 'lease confirmed after a gap', { ms: gap, role: this.current.role });
     this.heardAt = this.confirmedAt = Date.now();
   }
 

@@ -94,6 +94,21 @@ test('patched: retries stop at the deadline with the last error', async () => {
   assert.ok(patched.seen.endTxnOn.length >= 2 && patched.seen.endTxnOn.length < 50, `${patched.seen.endTxnOn.length} attempts`);
 });
 
+test('patched: a producer disconnected while its EndTxn is retried stops retrying', async () => {
+  const c = cluster(Array.from({ length: 1000 }, timedOut));
+  const withDisconnect = { ...c.cluster, disconnect: async () => {} };
+  const eos = withEndTxnRetry(kafkajsEosManager as never, { deadlineMs: 10_000, backoffMs: 20 })({ logger, cluster: withDisconnect, transactional: true, transactionalId: 'central' } as never) as Eos;
+  await eos.initProducerId();
+  eos.beginTransaction();
+  await eos.addPartitionsToTransaction([{ topic: 'cp-state', partitions: [{ partition: 0 }] }]);
+  const commit = eos.commit().then(() => 'committed', (e: Error) => e.message);
+  await new Promise((r) => setTimeout(r, 50));
+  await withDisconnect.disconnect();
+  const started = Date.now();
+  assert.match(await commit, /timed out/);
+  assert.ok(Date.now() - started < 1000, 'gave up at the next attempt, not at the deadline');
+});
+
 test('which EndTxn errors are retried', () => {
   assert.equal(endTxnRetriable(notCoordinator()), true);
   assert.equal(endTxnRetriable(timedOut()), true);

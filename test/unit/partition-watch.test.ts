@@ -16,15 +16,17 @@ test('a partition is stalled only once its ticks stop coming back; one never tic
   assert.equal(w.stalled(undefined, 5000), true, 'everything silent: a whole-cluster outage');
 });
 
-test('tick keys: the whole set while learning and every 30th tick, else one known key per partition', () => {
+test('tick keys: the whole set while learning and every 30th tick, else one known key per partition, each sent alone', () => {
   const w = new PartitionWatch(2000, 8);
-  assert.deepEqual(w.nextTickIndexes(), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(w.nextTicks(), [[0, 1, 2, 3, 4, 5, 6, 7]]);
   w.tick(0, 3, 0);
   w.tick(1, 6, 0);
   w.tick(0, 1, 0);
-  const sent = Array.from({ length: 30 }, () => w.nextTickIndexes());
-  assert.equal(sent.filter((s) => s.length === 8).length, 1, 'one full round in thirty to find new partitions');
-  for (const s of sent.filter((s) => s.length !== 8)) assert.deepEqual(s, [3, 6], 'else the first key seen on each partition');
+  const sent = Array.from({ length: 30 }, () => w.nextTicks());
+  const learning = sent.filter((s) => s.length === 3);
+  assert.equal(learning.length, 1, 'one full round in thirty to find new partitions');
+  assert.deepEqual(learning[0], [[3], [6], [0, 1, 2, 4, 5, 7]], 'the known keys alone, the others together');
+  for (const s of sent.filter((s) => s.length !== 3)) assert.deepEqual(s, [[3], [6]], 'else the first key seen on each partition');
 });
 
 test('a partition that stalled counts as heard from when its ticks came back, so its CPs get a full timeout', () => {

@@ -24,7 +24,7 @@ test('a tick whose partition went silent holds back no other tick, and is not qu
   const { bus, delivered } = busWithSilentPartition(1);
   const pulse = new Pulse(bus, clock, newCounters(), 'central-1');
   for (let second = 0; second < 3; second++) {
-    pulse.send([0, 1, 2]);
+    pulse.send([[0], [1], [2]]);
     await new Promise((r) => setImmediate(r));
   }
   assert.deepEqual(delivered, [0, 2, 0, 2, 0, 2]);

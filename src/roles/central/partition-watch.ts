@@ -48,12 +48,17 @@ export class PartitionWatch {
   }
 
   /**
-   * Tick key indexes to publish now: one per known partition, and every 30th time (or until
-   * any is known) the whole set, so partitions added later are found too.
+   * Tick key indexes to publish now, in groups sent each on its own: one known key per known
+   * partition, alone; and every 30th time (or until any is known) all the other keys together,
+   * so partitions added later are found too.
    */
-  nextTickIndexes(): number[] {
+  nextTicks(): number[][] {
     const learn = this.keyFor.size === 0 || this.ticksSent++ % 30 === 0;
-    return learn ? Array.from({ length: this.allKeys }, (_, i) => i) : [...this.keyFor.values()];
+    const known = [...this.keyFor.values()];
+    const groups = known.map((i) => [i]);
+    if (!learn) return groups;
+    const rest = Array.from({ length: this.allKeys }, (_, i) => i).filter((i) => !known.includes(i));
+    return rest.length > 0 ? [...groups, rest] : groups;
   }
 
   /**

@@ -143,7 +143,7 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   await subscription.ready;
   // Central's pulse on every health partition: what PartitionWatch judges liveness against.
   const pulse = () => {
-    ticks.send(ctx.partitions.nextTickIndexes());
+    ticks.send(ctx.partitions.nextTicks());
   };
   // At once, then every second: nothing is judged about CPs before the first tick comes back.
   pulse();
