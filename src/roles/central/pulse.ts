@@ -5,15 +5,16 @@ import { Outbox } from '../shared/outbox.js';
 
 /**
  * Central's pulse: one tick per health partition, each sent on its own (the keys still being
- * learned go together). With one publish for
- * all of them, a tick to a partition whose leader went silent held back every later tick until
- * its request timed out, and central judged every partition stalled (nothing decided about any
- * CP) where only one was. A tick whose previous one is still on its way is skipped, so a silent
- * partition costs one pending publish, not a growing queue.
+ * learned go together). With one publish for all of them, a tick to a partition whose leader went
+ * silent held back every later tick until its request timed out, and central judged every
+ * partition stalled (nothing decided about any CP) where only one was. While a partition's publish
+ * is on its way, its next tick waits queued (one at most) and goes as soon as that one is done:
+ * skipping it instead made a publish a little over a second long tick every 2 s, a gap just over
+ * the stall threshold each time, so the partition counted as "flowing again" for ever and its
+ * silent CPs were never judged.
  */
 export class Pulse {
   private readonly lanes = new Map<string, Outbox>();
-  private readonly busy = new Set<string>();
 
   constructor(
     private readonly bus: Bus,
@@ -26,25 +27,22 @@ export class Pulse {
   send(groups: number[][]): void {
     for (const group of groups) {
       const key = group.join(',');
-      if (group.length === 0 || this.busy.has(key)) continue;
       let lane = this.lanes.get(key);
+      if (group.length === 0 || (lane && lane.pending > 0)) continue;
       if (!lane) {
         lane = new Outbox(this.bus, this.clock, 'central', this.counters, () => {}, { lane: 'pulse' });
         this.lanes.set(key, lane);
       }
       for (const index of group) lane.add('central.tick', { index, instanceId: this.instanceId });
-      this.busy.add(key);
-      void lane.flush().finally(() => {
-        this.busy.delete(key);
-        // A learning round's set of keys changes as partitions become known: not kept.
-        if (group.length > 1) this.lanes.delete(key);
-      });
+      void lane.flush();
     }
   }
 
-  /** Ticks on their way now (for tests). */
-  get inFlight(): number {
-    return this.busy.size;
+  /** Ticks waiting for an earlier publish of theirs (for tests). */
+  get queued(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.pending;
+    return n;
   }
 
   close(): void {
