@@ -16,11 +16,24 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   // still unread, and must not hand the id to whoever registers first.
   if (existing && existing.instanceId !== p.instanceId && existing.connected && !provablySilent(ctx, existing, now)) {
     const recent = existing.lastHeartbeatAt !== null && now - existing.lastHeartbeatAt <= ctx.heartbeatTimeoutMs;
-    const reason = recent
-      ? `${p.cpId} is already registered by another running process (instance ${short(existing.instanceId)}) ` +
-        `that is still sending heartbeats; stop it first`
-      : `${p.cpId} is registered by another process (instance ${short(existing.instanceId)}) and central cannot ` +
-        `hear its heartbeats right now (delayed, not missing); try again once it has been stopped for ${ctx.heartbeatTimeoutMs / 1000} s`;
+    if (!recent) {
+      // Silent by the clock, but central cannot hear the CP's partition well enough to tell:
+      // no answer yet. The new process asks again every few seconds and is answered once
+      // central can tell (refusing would make a CP restarted during a failover give up).
+      const why = judgeSilence(ctx, existing, now);
+      if (ctx.undecided.get(`register:${p.cpId}`) !== p.instanceId) {
+        ctx.undecided.set(`register:${p.cpId}`, p.instanceId);
+        ctx.events.emit('cp-undecided', `${p.cpId} registration by a new process (instance ${short(p.instanceId)}) waits: central cannot tell yet whether the running one (instance ${short(existing.instanceId)}) is gone (${why})`, {
+          cpId: p.cpId,
+          instanceId: p.instanceId,
+          why,
+        });
+      }
+      return;
+    }
+    const reason =
+      `${p.cpId} is already registered by another running process (instance ${short(existing.instanceId)}) ` +
+      `that is still sending heartbeats; stop it first`;
     ack(false, reason);
     ctx.events.emit('cp-register-refused', `${p.cpId} registration refused: ${reason}`, {
       cpId: p.cpId,
