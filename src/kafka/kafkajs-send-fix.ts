@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { replaceKafkajsModule } from './kafkajs-module.js';
 import { settleBeforeRetry } from './kafkajs-settled-retry.js';
 
 /**
@@ -93,19 +93,8 @@ export let kafkajsSendMessages: CreateSendMessages | null = null;
  * Must run before kafkajs itself is loaded.
  */
 export function applyKafkajsSendFix(): boolean {
-  const require = createRequire(import.meta.url);
-  let id: string;
-  try {
-    id = require.resolve('kafkajs/src/producer/sendMessages.js');
-  } catch {
-    return false;
-  }
-  const original = require(id) as CreateSendMessages;
-  const cached = require.cache[id];
-  if (typeof original !== 'function' || !cached) return false;
-  kafkajsSendMessages = original;
-  cached.exports = completeSends(settleBeforeRetry(original));
-  return true;
+  kafkajsSendMessages = replaceKafkajsModule<CreateSendMessages>('producer/sendMessages.js', (original) => completeSends(settleBeforeRetry(original)));
+  return kafkajsSendMessages !== null;
 }
 
 /** Applied as this module loads: src/kafka/kafkajs.ts imports it before kafkajs. */

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { replaceKafkajsModule } from './kafkajs-module.js';
 
 /**
  * kafkajs 2.2.4 sends a transaction's EndTxn (commit or abort) once. When it fails for a reason
@@ -115,19 +115,8 @@ export let kafkajsEosManager: CreateEosManager | null = null;
  * before kafkajs is first loaded (see kafkajs.ts). Returns whether the module was patched.
  */
 export function applyKafkajsTxnRetry(): boolean {
-  const require = createRequire(import.meta.url);
-  let id: string;
-  try {
-    id = require.resolve('kafkajs/src/producer/eosManager/index.js');
-  } catch {
-    return false;
-  }
-  const original = require(id) as CreateEosManager;
-  const cached = require.cache[id];
-  if (typeof original !== 'function' || !cached) return false;
-  kafkajsEosManager = original;
-  cached.exports = withEndTxnRetry(original);
-  return true;
+  kafkajsEosManager = replaceKafkajsModule<CreateEosManager>('producer/eosManager/index.js', (original) => withEndTxnRetry(original));
+  return kafkajsEosManager !== null;
 }
 
 /** Applied as this module loads: src/kafka/kafkajs.ts imports it before kafkajs. */
