@@ -35,6 +35,8 @@ export class KafkaLease implements Lease {
   /** When the group coordinator last confirmed this member, and only that. */
   private heardAt = 0;
   private holds = false;
+  /** When the group announced the rebalance this member is still joining, if it is. */
+  private rebalancingSince: number | null = null;
   private closed = false;
   private rejoining = false;
   private watchdog: NodeJS.Timeout | null = null;
@@ -77,7 +79,7 @@ export class KafkaLease implements Lease {
     const s = this.options.sessionTimeoutMs;
     this.watchdog = setInterval(() => {
       if (this.closed || this.rejoining || Date.now() - this.confirmedAt < 2 * s) return;
-      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt });
+      appendLog(this.logFile, 'lease not confirmed; joining again', { silentMs: Date.now() - this.confirmedAt, rebalancingMs: this.rebalancingSince === null ? null : Date.now() - this.rebalancingSince });
       const firedAt = Date.now();
       this.confirmedAt = firedAt;
       this.rejoining = true;
@@ -129,8 +131,16 @@ export class KafkaLease implements Lease {
     // lease that no code of this central then holds. Only the current consumer speaks for the
     // lease; a stale one that joins is told to leave again.
     const current = () => this.consumer === consumer && !this.closed;
+    // A heartbeat confirms the lease only while no rebalance is pending: once the group announced
+    // one, only the join that ends it does. A member whose join never came back (seen on the
+    // namespace hosts: heartbeats answered, no assignment, for 60 s) used to count as confirmed
+    // by those heartbeats, and the watchdog never acted: the standby never took over.
+    this.rebalancingSince = null;
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (current()) this.rebalancingSince ??= Date.now();
+    });
     consumer.on(consumer.events.HEARTBEAT, () => {
-      if (current()) this.confirmed();
+      if (current() && this.rebalancingSince === null) this.confirmed();
     });
     consumer.on(consumer.events.CRASH, (e) => {
       if (!current()) return;
@@ -145,6 +155,7 @@ export class KafkaLease implements Lease {
         void consumer.disconnect().catch(() => {});
         return;
       }
+      this.rebalancingSince = null;
       this.confirmed();
       const assigned = (e.payload.memberAssignment[this.topic] ?? []).includes(0);
       this.holds = assigned;

@@ -18,7 +18,7 @@ async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> 
 
 type Listener = (e: { payload: Record<string, unknown> }) => void;
 class StandInConsumer {
-  readonly events = { HEARTBEAT: 'heartbeat', CRASH: 'crash', GROUP_JOIN: 'group_join' };
+  readonly events = { HEARTBEAT: 'heartbeat', CRASH: 'crash', GROUP_JOIN: 'group_join', REBALANCING: 'rebalancing' };
   private readonly listeners = new Map<string, Listener[]>();
   on(event: string, l: Listener) {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), l]);
@@ -75,4 +75,25 @@ test('without a word from the group, the watchdog probes the cluster and joins a
   await until('a fresh consumer', () => consumers.length >= 2);
   assert.equal(lease.status().role, 'active', 'the cluster answered: still the active one');
   await lease.close();
+});
+
+test('a rebalance whose join never comes back is not confirmed by heartbeats: the watchdog joins again', { timeout: 10_000 }, async () => {
+  const standby = election('join-lost-standby', async () => {});
+  await standby.lease.start();
+  standby.consumers[0]!.emit('group_join', { memberId: 'm', memberAssignment: { 'central-lease': [] } });
+  await until('standby', () => standby.lease.status().role === 'standby');
+  // The active central's host vanished: the group rebalances, this member's join never returns,
+  // yet its heartbeats are answered.
+  standby.consumers[0]!.emit('rebalancing');
+  const beat = setInterval(() => standby.consumers[0]!.emit('heartbeat'), 20);
+  try {
+    await until('a fresh consumer', () => standby.consumers.length >= 2);
+    assert.ok(standby.logged('lease not confirmed; joining again'));
+  } finally {
+    clearInterval(beat);
+  }
+  // The fresh member joins and is given the lease.
+  standby.join(standby.consumers[1]!);
+  await until('active', () => standby.lease.status().role === 'active');
+  await standby.lease.close();
 });
