@@ -130,3 +130,26 @@ test('a CP silent for two timeouts that central cannot judge yet is reported onc
   assert.equal(said.length, 1);
   assert.match(said[0]!, /^CP1 silent for 7 s, not judged yet: health partition 0 is stalled/);
 });
+
+test('a slow partition (ticks every 2.2 s) still gets its silent CPs judged; an outage (7 s) gives them a timeout again', () => {
+  const now = { t: 0 };
+  const { ctx, connected } = oneCp(now);
+  ctx.partitions = new PartitionWatch(2000, 64, undefined, 3000);
+  let disconnectedAt: number | null = null;
+  for (let t = 0; t <= 20_000 && disconnectedAt === null; t += 100) {
+    if (t % 2200 === 0) ctx.partitions.tick(0, 1, t); // every tick a little over the stall threshold apart
+    if (t === 4500) ctx.table.get('CP1')!.lastHeartbeatAt = t; // its last heartbeat, then nothing
+    now.t = t;
+    checkLiveness(ctx);
+    if (!connected()) disconnectedAt = t;
+  }
+  assert.ok(disconnectedAt !== null && disconnectedAt <= 4500 + 3000 + 2200 + 100, `judged at ${disconnectedAt}`);
+
+  const later = oneCp(now);
+  later.ctx.partitions = new PartitionWatch(2000, 64, undefined, 3000);
+  later.ctx.partitions.tick(0, 1, 1000);
+  later.ctx.partitions.tick(0, 1, 8000); // 7 s away: an outage
+  now.t = 10_500; // the CP last heard at 1000: 2.5 s after the partition came back, not yet
+  checkLiveness(later.ctx);
+  assert.equal(later.connected(), true);
+});

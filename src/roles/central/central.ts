@@ -73,7 +73,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     heartbeatTimeoutMs,
     requestTtlMs: options.requestTtlMs ?? 30_000,
     telemetryGaps: 0,
-    partitions: new PartitionWatch(Math.min(2000, Math.floor((heartbeatTimeoutMs * 2) / 3)), Math.max(64, 8 * (options.healthPartitions ?? 0)), options.healthPartitions),
+    partitions: new PartitionWatch(Math.min(2000, Math.floor((heartbeatTimeoutMs * 2) / 3)), Math.max(64, 8 * (options.healthPartitions ?? 0)), options.healthPartitions, heartbeatTimeoutMs),
     heartbeatPartition: new Map<string, number>(),
     hearingSince: null,
     ...newContextMaps(),

@@ -33,16 +33,24 @@ export class PartitionWatch {
      * not flowing: nothing is decided about such a CP.
      */
     readonly partitionCount?: number,
+    /**
+     * A gap between ticks longer than this is an outage of the partition after which its CPs get
+     * a full timeout again (their heartbeats may find the partition's new leader later than
+     * central's ticks do). Shorter gaps, longer than the stall threshold, are a slow partition
+     * (a tick's publish taking 2 s): counting each as an outage made its CPs' silence count from
+     * every tick, and a CP of it that had gone was never judged. Default: the stall threshold.
+     */
+    readonly outageAfterMs: number = stallAfterMs,
   ) {}
 
   /** The same watch, knowing nothing yet (a new term of office). */
   renewed(): PartitionWatch {
-    return new PartitionWatch(this.stallAfterMs, this.allKeys, this.partitionCount);
+    return new PartitionWatch(this.stallAfterMs, this.allKeys, this.partitionCount, this.outageAfterMs);
   }
 
   tick(partition: number, index: number, now: number): void {
     const last = this.lastTickAt.get(partition);
-    if (last !== undefined && now - last > this.stallAfterMs) this.resumedAt.set(partition, now);
+    if (last !== undefined && now - last > this.outageAfterMs) this.resumedAt.set(partition, now);
     this.lastTickAt.set(partition, now);
     if (!this.keyFor.has(partition)) this.keyFor.set(partition, index);
   }
