@@ -24,6 +24,7 @@ function oneCp(now: { t: number }) {
     awaitingFirstHeartbeat: new Map(),
     rebuiltAt: new Map(),
     undecided: new Map(),
+    waitingRegistrations: new Map(),
   } as unknown as CentralContext;
   return { ctx, connected: () => table.get('CP1')?.connected };
 }

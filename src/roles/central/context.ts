@@ -38,6 +38,8 @@ export interface CentralContext {
   telemetryGaps: number;
   /** Silent CPs central has said it cannot judge yet, with the gist of why (said once per reason). */
   undecided: Map<string, string>;
+  /** A second process's registration of a CP left unanswered, by CP id: its instance (said once). */
+  waitingRegistrations: Map<string, string>;
   /** Whether each health partition is flowing (central's ticks come back). */
   partitions: PartitionWatch;
   /** The health partition each CP's heartbeats arrive on. */
@@ -57,6 +59,7 @@ export function newContextMaps() {
     awaitingFirstHeartbeat: new Map<string, number>(),
     lastCorrection: new Map<string, number>(),
     undecided: new Map<string, string>(),
+    waitingRegistrations: new Map<string, string>(),
     pendingProgress: new Map<string, PayloadOf<'driver.progress'>>(),
   };
 }

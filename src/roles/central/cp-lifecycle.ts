@@ -2,7 +2,6 @@ import type { CpRecord, MessageOf } from '../../protocol/index.js';
 import { short, type CentralContext } from './context.js';
 import { endSupply, stopOrphan } from './supply.js';
 
-
 export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): void {
   const p = msg.payload;
   const now = ctx.clock.now();
@@ -14,15 +13,15 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   // timeout while central hears the CP's partition. Judged by central's view of the partition,
   // not the wall clock: a central that lagged (a busy event loop, a failover) has heartbeats
   // still unread, and must not hand the id to whoever registers first.
-  if (existing && existing.instanceId !== p.instanceId && existing.connected && !provablySilent(ctx, existing, now)) {
+  const why = existing && existing.instanceId !== p.instanceId && existing.connected ? judgeSilence(ctx, existing, now) : 'silent';
+  if (existing && why !== 'silent') {
     const recent = existing.lastHeartbeatAt !== null && now - existing.lastHeartbeatAt <= ctx.heartbeatTimeoutMs;
     if (!recent) {
       // Silent by the clock, but central cannot hear the CP's partition well enough to tell:
       // no answer yet. The new process asks again every few seconds and is answered once
       // central can tell (refusing would make a CP restarted during a failover give up).
-      const why = judgeSilence(ctx, existing, now);
-      if (ctx.undecided.get(`register:${p.cpId}`) !== p.instanceId) {
-        ctx.undecided.set(`register:${p.cpId}`, p.instanceId);
+      if (ctx.waitingRegistrations.get(p.cpId) !== p.instanceId) {
+        ctx.waitingRegistrations.set(p.cpId, p.instanceId);
         ctx.events.emit('cp-undecided', `${p.cpId} registration by a new process (instance ${short(p.instanceId)}) waits: central cannot tell yet whether the running one (instance ${short(existing.instanceId)}) is gone (${why})`, {
           cpId: p.cpId,
           instanceId: p.instanceId,
@@ -66,6 +65,7 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
     totals: existing?.totals ?? { sessions: 0, kwh: 0, eur: 0 },
   };
   ctx.table.put(record);
+  ctx.waitingRegistrations.delete(p.cpId);
   ctx.rebuiltAt.delete(p.cpId);
   ctx.awaitingFirstHeartbeat.set(p.cpId, now);
   ack(true);
@@ -204,16 +204,12 @@ function reportStalls(ctx: CentralContext, now: number): void {
 }
 
 /**
+ * 'heard' (within the timeout), 'silent' (provably), or why central cannot tell yet.
  * A connected CP is gone for certain: silent past the heartbeat timeout while central hears its
  * partition. Nothing is provable before central hears its own pulse (just started or took over:
  * joining the groups and finding leaders can take longer than a timeout), nor while the CP's
  * partition is stalled (broker failover, outage, backlog), nor for a timeout after it flows again.
  */
-export function provablySilent(ctx: CentralContext, cp: CpRecord, now: number): boolean {
-  return judgeSilence(ctx, cp, now) === 'silent';
-}
-
-/** 'heard' (within the timeout), 'silent' (provably), or why central cannot tell yet. */
 function judgeSilence(ctx: CentralContext, cp: CpRecord, now: number): string {
   if (ctx.hearingSince === null) return 'central does not hear its own pulse yet';
   const partition = ctx.heartbeatPartition.get(cp.id);
