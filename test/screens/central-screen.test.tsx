@@ -65,6 +65,26 @@ describe('central monitor (real roles, embedded bus, fake clock)', () => {
     r.unmount();
   });
 
+  it('keys that arrive in one read all count: "ll", two arrows, "/bil\\r" then a stop, "Ry"', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /▸CP001/));
+    r.stdin.write('ll');
+    await waitFor(() => assert.match(frame(), /▸CP003/));
+    r.stdin.write(KEYS.left + KEYS.left);
+    await waitFor(() => assert.match(frame(), /▸CP001/));
+    // The filter opens, keeps every character, closes on Enter; s then stops the one CP left.
+    r.stdin.write('/bil\rs');
+    await waitFor(() => assert.deepEqual(calls, ['stop("CP002")']));
+    assert.match(frame(), /filter “bil” 1\/3/);
+    r.stdin.write(KEYS.escape);
+    await waitFor(() => assert.match(frame(), /CP001/));
+    // The confirmation opens and is answered within one read.
+    r.stdin.write('Ry');
+    await waitFor(() => assert.deepEqual(calls, ['stop("CP002")', 'resume("all")']));
+    await waitFor(() => assert.match(frame(), /available 3/));
+    r.unmount();
+  });
+
   it('s stops the selected CP and r resumes it', async () => {
     const { r, frame, calls } = open();
     await waitFor(() => assert.match(frame(), /▸CP001/));

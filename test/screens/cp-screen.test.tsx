@@ -67,6 +67,20 @@ describe('charge-point meter (real roles, embedded bus, fake clock)', () => {
     r.unmount();
   });
 
+  it('keys that arrive in one read all count: "f?" faults and opens the help, " r" closes it and recovers', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /● AVAILABLE/));
+    r.stdin.write('f?');
+    await waitFor(() => assert.match(frame(), /Help — evcharge cp/));
+    await waitFor(() => assert.deepEqual(calls, ['fault()']));
+    r.stdin.write(' r');
+    await waitFor(() => assert.deepEqual(calls, ['fault()', 'recover()']));
+    assert.doesNotMatch(frame(), /Help — /);
+    await advance(net, 500);
+    await waitFor(() => assert.match(frame(), /● AVAILABLE/));
+    r.unmount();
+  });
+
   it('? lists every key; q quits', async () => {
     const { r, frame } = open();
     await r.press('?');

@@ -42,6 +42,21 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     await advance(net, 500);
   });
 
+  it('keys that arrive in one read all count: "jj", then "k" and Enter together request the CP under the cursor', async () => {
+    const { r, frame, calls } = open();
+    await waitFor(() => assert.match(frame(), /▸ CP001/));
+    r.stdin.write('jj');
+    await waitFor(() => assert.match(frame(), /▸ CP003/));
+    r.stdin.write('k\r');
+    await waitFor(() => assert.deepEqual(calls, ['request("CP002")']));
+    await advance(net, 2000);
+    await waitFor(() => assert.match(frame(), /charging at CP002/));
+    r.stdin.write('x');
+    await waitFor(() => assert.deepEqual(calls, ['request("CP002")', 'stopSupply()']));
+    await advance(net, 1000);
+    r.unmount();
+  });
+
   it('Enter requests the highlighted CP; the supply shows power, kWh, € and elapsed; x stops; the receipt follows', async () => {
     const { r, frame, calls } = open();
     await waitFor(() => assert.match(frame(), /▸ CP001/));
