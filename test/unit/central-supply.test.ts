@@ -176,6 +176,28 @@ test('a second live process with the same id is refused; once the first is gone 
   await central.close();
 });
 
+test('a CP that restarts (a new process registers its id) keeps its totals and today\'s figures', async () => {
+  const net = testNet();
+  const { central, cp, sessionId } = await charging(net);
+  await cp.ended(sessionId, 1, 2.5, 'unplugged');
+  await flush(net);
+  const before = central.store.getSnapshot().totals;
+  assert.equal(before.today.sessions, 1);
+  assert.ok(before.today.kwh > 0);
+
+  await cp.heartbeat();
+  await flush(net);
+  await run(net, 4000); // the old process is gone
+  const again = new FakeCp(net, 'CP1', 0.4);
+  await again.register();
+  await flush(net);
+  assert.equal(stateOf(central, 'CP1')?.instanceId, again.instanceId);
+  const after = central.store.getSnapshot().totals;
+  assert.deepEqual(after.today, before.today, 'today is the network\'s, not a process\'s');
+  assert.equal(after.sessions, before.sessions);
+  await central.close();
+});
+
 test('after a restart central rebuilds CPs and open supplies from cp-state; one ticket in all', async () => {
   const net = testNet();
   const { central, cp, driver, sessionId, requestId } = await charging(net);

@@ -63,6 +63,8 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
     supply: null,
     recentSessions: existing?.recentSessions ?? [],
     totals: existing?.totals ?? { sessions: 0, kwh: 0, eur: 0 },
+    // The day's figures belong to the CP, not to one of its processes.
+    ...(existing?.today && { today: existing.today }),
   };
   ctx.table.put(record);
   ctx.waitingRegistrations.delete(p.cpId);
