@@ -117,6 +117,16 @@ export class RoleProcess {
     this.child.stdin.write(line + '\n');
   }
 
+  /** Several lines in one write, as a paste or a script's pipe delivers them. */
+  sendAll(lines: readonly string[]): void {
+    this.child.stdin.write(lines.map((l) => l + '\n').join(''));
+  }
+
+  /** Closes its stdin: the end of input. */
+  endInput(): void {
+    this.child.stdin.end();
+  }
+
   signal(sig: NodeJS.Signals): void {
     this.child.kill(sig);
   }

@@ -20,10 +20,9 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
     configSource: config.source,
     onEvent: print,
   });
-  const stopReading = readStdinLines((line) => {
-    void runOperatorLine(central, line).then((result) => {
-      if (result) print({ at: Date.now(), kind: result.ok ? 'command' : 'command-error', text: result.text, data: { line, ok: result.ok, text: result.text } });
-    });
+  const stopReading = readStdinLines(async (line) => {
+    const result = await runOperatorLine(central, line);
+    if (result) print({ at: Date.now(), kind: result.ok ? 'command' : 'command-error', text: result.text, data: { line, ok: result.ok, text: result.text } });
   });
   await shutdown.requested;
   stopReading();

@@ -38,7 +38,7 @@ export async function runChargePointHeadless(config: EvchargeConfig, argv: Commo
       print({ at: Date.now(), kind: 'command-error', text: `unknown command "${line}" (unplug, fault, recover)`, data: { line } });
       return;
     }
-    void command(cp).then((r) => print({ at: Date.now(), kind: r.ok ? 'command' : 'command-error', text: r.text, data: { line, ok: r.ok } }));
+    return command(cp).then((r) => print({ at: Date.now(), kind: r.ok ? 'command' : 'command-error', text: r.text, data: { line, ok: r.ok } }));
   });
   // A refused registration (another live process has this id) ends this one.
   const refused = cp.registered.then((r) => (r === 'refused' ? 1 : null));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
-import { parseServicesFile, runFile, runSingle, startDriver, type Driver } from '../../roles/driver/index.js';
+import { parseServicesFile, runFile, runSingle, startDriver } from '../../roles/driver/index.js';
 import type { RoleEvent } from '../../roles/shared/events.js';
 import { connectRole, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
-import { readStdinLines } from '../stdin-lines.js';
+import { runDriverSession } from './driver-session.js';
 import { UsageError } from '../usage-error.js';
 import type { CommonArgs } from '../run-command.js';
 
@@ -62,48 +62,10 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   } else if (mode.kind === 'file') {
     code = (await runFile(driver, { ...mode, signal: shutdown.signal, onEvent: print })).exitCode;
   } else {
-    code = await interactive(driver, shutdown, print);
+    code = await runDriverSession(driver, shutdown, print);
   }
   await driver.close();
   await bus.close();
   shutdown.dispose();
   return code;
-}
-
-const HELP = 'commands: list | request CP_ID | stop | tickets | quit';
-
-/** Plain-line session for scripts: one command per stdin line. */
-async function interactive(driver: Driver, shutdown: Shutdown, print: (e: RoleEvent) => void): Promise<number> {
-  const say = (kind: string, text: string, data: Record<string, unknown> = {}) => print({ at: Date.now(), kind, text, data });
-  say('ready', `driver ${driver.id} ready; ${HELP}`);
-  const stopReading = readStdinLines((line) => {
-    const [word = '', arg] = line.split(/\s+/);
-    switch (word.toLowerCase()) {
-      case 'list': {
-        const cps = driver.store.getSnapshot().cps;
-        say('cp-list', cps.length ? cps.map((c) => `${c.id} ${c.state} ${c.location} ${c.pricePerKwh} €/kWh`).join('\n') : 'no charge points known yet', { cps });
-        return;
-      }
-      case 'request':
-      case 'charge':
-        if (!arg) return say('command-error', 'request needs a CP id');
-        void driver.request(arg);
-        return;
-      case 'stop':
-        void driver.stopSupply().then((r) => say(r.ok ? 'command' : 'command-error', r.text));
-        return;
-      case 'tickets':
-        say('tickets', `${driver.store.getSnapshot().tickets.length} tickets this run`, { tickets: driver.store.getSnapshot().tickets });
-        return;
-      case 'quit':
-      case 'exit':
-        shutdown.abort('quit');
-        return;
-      default:
-        say('command-error', `unknown command "${line}"; ${HELP}`);
-    }
-  });
-  await shutdown.requested;
-  stopReading();
-  return 0;
 }

@@ -1,0 +1,57 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
+
+// Headless roles read commands from stdin, one per line, as scripts and pipes feed them.
+const net = new TestNetwork({ heartbeatTimeoutMs: 2000 });
+let central: RoleProcess;
+after(() => net.stopAll());
+
+before(async () => {
+  central = net.central();
+  await central.waitForKind('kafka-connected');
+  net.cp('CPS', ['--speed', '40']);
+  await central.waitForKind('cp-registered', { cpId: 'CPS' });
+});
+
+const answers = (p: RoleProcess, from: number) => p.events.slice(from).filter((e) => e.kind === 'command' || e.kind === 'command-error');
+
+test('central --no-tui answers stdin commands in the order asked, even when they arrive in one write', async () => {
+  const lines = ['stop CPS', 'help', 'resume CPS', 'stop NOPE', 'bogus', 'status'];
+  const from = central.events.length;
+  central.sendAll(lines);
+  await central.waitFor(() => answers(central, from).length >= lines.length, 'six answers', 20000, from);
+  const got = answers(central, from);
+  assert.deepEqual(got.map((e) => e['line']), lines, 'one answer per line, in order');
+  assert.deepEqual(got.map((e) => e.kind), ['command', 'command', 'command', 'command-error', 'command-error', 'command']);
+  assert.match(String(got[4]!['text']), /unknown command "bogus"/);
+  assert.match(String(got[5]!['text']), /^CPS\s+AVAILABLE/m, 'the status after the resume shows it');
+});
+
+test('a headless driver ends its session at the end of input: exit 0 with nothing asked, 1 after a denial answered first', async () => {
+  const idle = net.driver('DEOF1');
+  idle.endInput();
+  const { code } = await idle.exited;
+  assert.equal(code, 0, idle.outcome());
+  assert.equal(idle.count('ready'), 1);
+
+  const denied = net.driver('DEOF2');
+  await denied.waitForKind('ready');
+  denied.sendAll(['request NOPE', 'list']);
+  denied.endInput();
+  const ended = await denied.exited;
+  assert.equal(ended.code, 1, `a denied request makes the session exit 1\n${denied.outcome()}`);
+  const kinds = denied.events.map((e) => e.kind);
+  assert.ok(kinds.indexOf('denied') >= 0 && kinds.indexOf('denied') < kinds.indexOf('cp-list'), `the denial comes before the next command's answer: ${kinds.join(',')}`);
+});
+
+test('a headless driver fed a whole session by a pipe: request, stop, tickets, then end of input; exit 0', async () => {
+  const d = net.driver('DEOF3');
+  await d.waitForKind('ready');
+  d.sendAll(['request CPS', 'stop', 'tickets']);
+  d.endInput();
+  const { code } = await d.exited;
+  assert.equal(code, 0, d.outcome());
+  const kinds = d.events.map((e) => e.kind);
+  assert.ok(kinds.indexOf('granted') >= 0 && kinds.indexOf('granted') < kinds.indexOf('tickets'), kinds.join(','));
+});
