@@ -39,6 +39,8 @@ export class KafkaLease implements Lease {
   private rebalancingSince: number | null = null;
   private closed = false;
   private rejoining = false;
+  /** Lease consumers started so far (each one's claim carries its number). */
+  private joins = 0;
   private watchdog: NodeJS.Timeout | null = null;
   /** Serialises elect/depose so a quick win-lose-win is applied in order. */
   private chain: Promise<void> = Promise.resolve();
@@ -121,7 +123,7 @@ export class KafkaLease implements Lease {
       // between fetches) on time.
       maxWaitTimeInMs: Math.max(100, Math.floor(s / 6)),
       allowAutoTopicCreation: false,
-      partitionAssigners: [this.assigner()],
+      partitionAssigners: [this.assigner(++this.joins)],
       // A consumer replaced by rejoin() must not come back by itself (see current() below).
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000, restartOnFailure: async () => current() },
     });
@@ -174,9 +176,9 @@ export class KafkaLease implements Lease {
     this.heardAt = this.confirmedAt = Date.now();
   }
 
-  private assigner(): PartitionAssigner {
+  private assigner(consumerSeq: number): PartitionAssigner {
     const topic = this.topic;
-    const claim = (): LeaseClaim => ({ ...this.options.identity, activeSince: this.activeSince });
+    const claim = (): LeaseClaim => ({ ...this.options.identity, activeSince: this.activeSince, consumerSeq });
     return () => ({
       name: 'EvchargeLeaseAssigner',
       version: 1,

@@ -7,7 +7,7 @@ import { startCentral } from '../../src/roles/central/index.js';
 import { FakeCp, CENTRAL_GROUPS } from './fakes.js';
 import { flush, testNet } from './helpers.js';
 
-const claim = (startedAt: number, activeSince: number | null): LeaseClaim => ({ instanceId: randomUUID(), host: 'h', pid: startedAt, startedAt, activeSince });
+const claim = (startedAt: number, activeSince: number | null, consumerSeq = 1): LeaseClaim => ({ instanceId: randomUUID(), host: 'h', pid: startedAt, startedAt, activeSince, consumerSeq });
 
 test('the lease stays with the member that says it is active, whoever joins', () => {
   assert.equal(pickActive([{ memberId: 'b', claim: claim(5, null) }, { memberId: 'a', claim: claim(9, 100) }]), 'a');
@@ -17,6 +17,23 @@ test('the lease stays with the member that says it is active, whoever joins', ()
   assert.equal(pickActive([{ memberId: 'x', claim: null }, { memberId: 'y', claim: claim(7, null) }, { memberId: 'z', claim: claim(3, null) }]), 'z');
   assert.equal(pickActive([{ memberId: 'n', claim: null }, { memberId: 'm', claim: null }]), 'm');
   assert.equal(pickActive([]), null);
+});
+
+test('of one central\'s lease consumers only the newest counts: a replaced one still in the group is never handed the lease', () => {
+  // Seen on the namespace hosts: the active central's watchdog replaced its lease consumer; the
+  // old one was still a member with the same claim and a smaller member id, so it got the lease,
+  // the current consumer came back unassigned and the active central stepped down for nothing.
+  const active = claim(1, 100, 1);
+  const standby = claim(0, null);
+  const members = [
+    { memberId: 'a-stale', claim: active },
+    { memberId: 'z-current', claim: { ...active, consumerSeq: 2 } },
+    { memberId: 'm-standby', claim: standby },
+  ];
+  assert.equal(pickActive(members), 'z-current');
+  // The same central as a standby: its stale consumer does not win by starting first either.
+  const idle = claim(0, null, 3);
+  assert.equal(pickActive([{ memberId: 'a', claim: idle }, { memberId: 'b', claim: { ...idle, consumerSeq: 4 } }, { memberId: 'c', claim: claim(5, null) }]), 'b');
 });
 
 test('a claim survives encoding, and garbage decodes to null instead of throwing', () => {
