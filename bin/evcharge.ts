@@ -9,7 +9,7 @@ import { runCommand } from '../src/cli/run-command.js';
 
 const common = (y: Argv) =>
   y
-    .option('config', { type: 'string', default: 'kafka_config.yaml', describe: 'Kafka settings (YAML)', requiresArg: true })
+    .option('config', { type: 'string', describe: 'Kafka settings (YAML); unset: $EVCHARGE_CONFIG, ./kafka_config.yaml, $XDG_CONFIG_HOME/evcharge/config.yaml, then built-in defaults (127.0.0.1:9092)', requiresArg: true })
     .option('tui', { type: 'boolean', default: true, describe: 'full-screen terminal UI; --no-tui prints one line per event' })
     .option('json', { type: 'boolean', default: false, describe: 'with --no-tui: one JSON object per line' });
 

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../config/load-config.js';
+import { ConfigError } from '../config/load-config.js';
+import { findConfig, loadFoundConfig } from '../config/find-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { BrokerUnreachableError } from '../kafka/broker-check.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
@@ -12,7 +13,8 @@ import { runDoctor } from './roles/doctor-command.js';
 export type RoleName = 'central' | 'cp' | 'driver' | 'demo' | 'sim' | 'doctor';
 
 export interface CommonArgs {
-  config: string;
+  /** `--config F`; unset, the lookup of findConfig decides. */
+  config?: string | undefined;
   tui: boolean;
   json: boolean;
   [flag: string]: unknown;
@@ -23,7 +25,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
   try {
     // The demo needs no config unless it runs over Kafka: load it only when asked for.
     let loaded: EvchargeConfig | undefined;
-    const config = () => (loaded ??= loadConfig(argv.config, { brokersOverride: process.env.EVCHARGE_BROKERS }));
+    const config = () => (loaded ??= loadFoundConfig(findConfig({ flag: argv.config, env: process.env, cwd: process.cwd() }), { brokersOverride: process.env.EVCHARGE_BROKERS }));
     if (role !== 'demo' && !(role === 'sim' && argv['embedded'])) config();
     const code = await dispatch(role, argv, config);
     // Pipes and files are written synchronously on Linux, so nothing printed is lost; exiting here

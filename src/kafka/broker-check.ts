@@ -10,7 +10,9 @@ export class BrokerUnreachableError extends Error {
 export function unreachableMessage(config: EvchargeConfig, waitedMs: number, cause: string): string {
   return [
     `no Kafka broker answered at ${config.brokers.join(', ')} within ${Math.round(waitedMs / 1000)} s (${cause}).`,
-    `Start a local one with \`npm run kafka:up\`, or point EVCHARGE_BROKERS (or kafka.bootstrap_servers in ${config.source}) at a running cluster.`,
+    config.source === 'built-in defaults'
+      ? 'No config file was found (--config, EVCHARGE_CONFIG, ./kafka_config.yaml, $XDG_CONFIG_HOME/evcharge/config.yaml), so the built-in defaults were used. Start a local Kafka with `npm run kafka:up`, or point EVCHARGE_BROKERS at a running cluster.'
+      : `Start a local one with \`npm run kafka:up\`, or point EVCHARGE_BROKERS (or kafka.bootstrap_servers in ${config.source}) at a running cluster.`,
   ].join('\n');
 }
 

@@ -30,6 +30,8 @@ test('the shipped kafka_config.yaml targets the one-node local broker', () => {
   assert.equal(groupFor(c, 'cp', 'CP001'), 'cp-CP001-group');
   assert.equal(groupFor(c, 'driver', 'DRIVER001'), 'driver-DRIVER001-group');
   assert.equal(c.heartbeatTimeoutMs, 3000);
+  // The design's 3 partitions per topic, on one broker too (RF 1: the doctor warns about that).
+  for (const t of Object.values(c.topics)) assert.equal(t.partitions, t.key === 'central-lease' ? 1 : 3, t.key);
 });
 
 test('the shipped cluster config asks for 3 partitions, RF 3, min ISR 2 on every topic (the lease topic: one partition)', () => {
