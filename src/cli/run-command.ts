@@ -3,6 +3,8 @@ import { findConfig, loadFoundConfig } from '../config/find-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { BrokerUnreachableError } from '../kafka/broker-check.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
+import { exitCodeAfter } from './interrupted.js';
+import { endQuietlyWhenOutputCloses } from './closed-pipe.js';
 import { runCentralHeadless } from './roles/central-command.js';
 import { runChargePointHeadless } from './roles/cp-command.js';
 import { runDriverHeadless } from './roles/driver-command.js';
@@ -22,6 +24,7 @@ export interface CommonArgs {
 
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
 export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void> {
+  endQuietlyWhenOutputCloses();
   try {
     // The demo needs no config unless it runs over Kafka: load it only when asked for.
     let loaded: EvchargeConfig | undefined;
@@ -30,7 +33,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
     const code = await dispatch(role, argv, config);
     // Pipes and files are written synchronously on Linux, so nothing printed is lost; exiting here
     // does not wait for stray handles (stdin, kafkajs timers) to let go.
-    process.exit(code);
+    process.exit(exitCodeAfter(code));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof BrokerUnreachableError) {
       process.stderr.write(`evcharge ${role}: ${e.message}\n`);

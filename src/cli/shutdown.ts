@@ -1,3 +1,5 @@
+import { noteInterrupt } from './interrupted.js';
+
 /**
  * SIGINT / SIGTERM handling shared by every role. The first signal aborts `signal`: the role then
  * finishes what it must (a driver still waits for its ticket, consumers leave their groups) and
@@ -11,6 +13,7 @@ export class Shutdown {
       process.stderr.write(`\nevcharge: second ${sig}, exiting now\n`);
       process.exit(sig === 'SIGINT' ? 130 : 143);
     }
+    if (sig === 'SIGINT') noteInterrupt();
     this.controller.abort(sig);
   };
 

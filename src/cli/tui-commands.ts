@@ -15,6 +15,7 @@ import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { demoBus } from './roles/demo-command.js';
 import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
 import type { CommonArgs } from './run-command.js';
+import { noteInterrupt } from './interrupted.js';
 
 const beforeScreen = eventPrinter(false, process.stderr);
 
@@ -29,7 +30,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
   });
-  await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' });
+  if ((await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await central.close();
   await bus.close();
   return 0;
@@ -39,7 +40,7 @@ export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs
   const options = chargePointOptions(argv);
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, beforeScreen);
   const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) } });
-  await runChargePointScreen(cp, { brokers: config.brokers, title: 'evcharge' });
+  if ((await runChargePointScreen(cp, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await cp.close();
   await bus.close();
   return (await Promise.race([cp.registered, Promise.resolve('registering')])) === 'refused' ? 1 : 0;
@@ -50,6 +51,7 @@ export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Pr
   const { bus, driver } = await connectDriver(config, id, beforeScreen);
   const screenMode = toScreenMode(mode);
   const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(screenMode && { mode: screenMode }) });
+  if (result.interrupted) noteInterrupt();
   await driver.close();
   await bus.close();
   return mode.kind === 'interactive' ? 0 : result.exitCode;
@@ -59,7 +61,7 @@ export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig)
   const bus = await demoBus(argv, config, beforeScreen);
   const demo = await startDemo({ bus, ...(argv['kafka'] ? { groupPrefix: `demo-${process.pid}` } : {}) });
   const brokers = argv['kafka'] ? config().brokers : ['embedded'];
-  await runCentralScreen(demo.central, { brokers, title: 'evcharge demo' });
+  if ((await runCentralScreen(demo.central, { brokers, title: 'evcharge demo' })).interrupted) noteInterrupt();
   await demo.close();
   await bus.close();
   return 0;

@@ -29,6 +29,18 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000): Pr
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Starts `command` in a fresh tmux session (120×36); returns the screen reader and flags. */
+function tmuxSession(command: string) {
+  const name = `evcharge-pty-${process.pid}-${sessions.length}`;
+  sessions.push(name);
+  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '36', `cd ${root} && env -u CI -u NO_COLOR TERM=xterm-256color ${command}; echo "exit=$?"; sleep 60`);
+  return {
+    name,
+    screen: () => tmux('capture-pane', '-p', '-t', name),
+    keys: (...k: string[]) => tmux('send-keys', '-t', name, ...k),
+  };
+}
+
 async function runInTmux(command: string, title: RegExp): Promise<void> {
   const name = `evcharge-pty-${process.pid}-${sessions.length}`;
   sessions.push(name);
@@ -72,4 +84,28 @@ describe('in a real pseudo-terminal (tmux)', { skip: hasTmux ? false : 'tmux not
   it('evcharge demo (the real binary): tiles, ? help, q restores the terminal', async () => {
     await runInTmux(`node ${join('dist', 'bin', 'evcharge.js')} demo`, /evcharge demo/);
   });
+
+  it('keys typed in one read all count (tmux send-keys -l ll moves two tiles)', async () => {
+    const t = tmuxSession(`node ${join('dist', 'bin', 'evcharge.js')} demo`);
+    await until('the selection on CP001', () => /▸CP001/.test(t.screen()));
+    t.keys('-l', 'll');
+    await until('the selection two tiles on', () => /▸CP003/.test(t.screen()));
+    t.keys('-l', 'hh');
+    await until('the selection back', () => /▸CP001/.test(t.screen()));
+    t.keys('q');
+    await until('the process exiting', () => /exit=0/.test(t.screen()));
+  });
+
+  for (const [how, command] of [
+    ['node dist/bin/evcharge.js', `node ${join('dist', 'bin', 'evcharge.js')} demo`],
+    ['npx evcharge', 'npx --no-install evcharge demo'],
+  ] as const) {
+    it(`Ctrl-C quits the monitor with exit 130 through ${how}`, async () => {
+      const t = tmuxSession(command);
+      await until('the CP tiles', () => /AVAILABLE|CHARGING/.test(t.screen()), 30_000);
+      t.keys('C-c');
+      await until('the process exiting', () => /exit=\d+/.test(t.screen()));
+      assert.match(t.screen(), /exit=130/);
+    });
+  }
 });

@@ -12,6 +12,8 @@ export interface DriverScreenOptions extends ScreenOptions {
 export interface DriverScreenResult {
   /** The run's outcome in `--cp` / `--file` mode (null if it failed or there was none). */
   outcome: RunOutcome | null;
+  /** Ctrl-C ended the screen (the CLI exits 130). */
+  interrupted: boolean;
   /** Suggested exit code: 0, or 1 when a service of the run was not completed. */
   exitCode: 0 | 1;
 }
@@ -23,14 +25,15 @@ export interface DriverScreenResult {
  */
 export async function runDriverScreen(driver: Driver, options: DriverScreenOptions): Promise<DriverScreenResult> {
   const run = options.mode ? DriverRun.start(driver, options.mode, options.clock) : undefined;
+  let exit = { interrupted: false };
   try {
-    await runScreen(<DriverScreen driver={driver} run={run} title={options.title ?? 'evcharge driver'} />, options);
+    exit = await runScreen(<DriverScreen driver={driver} run={run} title={options.title ?? 'evcharge driver'} />, options);
   } finally {
     // A forced quit (second q or signal) while the run is still going: stop it cleanly anyway.
     run?.abort();
   }
   const outcome = run ? await run.done : null;
-  return { outcome, exitCode: exitCodeOf(outcome, run !== undefined) };
+  return { outcome, interrupted: exit.interrupted, exitCode: exitCodeOf(outcome, run !== undefined) };
 }
 
 function exitCodeOf(outcome: RunOutcome | null, hadRun: boolean): 0 | 1 {

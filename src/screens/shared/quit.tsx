@@ -26,11 +26,19 @@ export class QuitRequests {
     this.handler = handler;
   }
 
+  /** Ctrl-C (the key or SIGINT) asked for the quit: the CLI exits 130. */
+  interrupted = false;
+
   /** Told just before the screen exits (tests wait on it). */
   onExit: (() => void) | null = null;
 }
 
 const QuitContext = createContext<QuitRequests | null>(null);
+
+/** The screen's quit requests, where a key handler marks a Ctrl-C. */
+export function useQuitRequests(): QuitRequests | null {
+  return useContext(QuitContext);
+}
 
 export function QuitProvider({ requests, children }: { requests: QuitRequests; children: ReactNode }) {
   return <QuitContext.Provider value={requests}>{children}</QuitContext.Provider>;

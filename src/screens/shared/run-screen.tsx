@@ -29,12 +29,21 @@ export interface ScreenOptions {
  * SIGTERM, the abort signal), after the terminal has been restored; rejects (also after restoring)
  * if the screen crashed.
  */
-export async function runScreen(element: ReactElement, options: ScreenOptions): Promise<void> {
+/** How a screen ended: `interrupted` when Ctrl-C (the key or SIGINT) ended it. */
+export interface ScreenExit {
+  interrupted: boolean;
+}
+
+export async function runScreen(element: ReactElement, options: ScreenOptions): Promise<ScreenExit> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   const requests = new QuitRequests();
   const restore = enterFullScreen(stdout);
   let instance: ReturnType<typeof render> | null = null;
+  const onSigint = () => {
+    requests.interrupted = true;
+    onQuitRequest();
+  };
   const onQuitRequest = () => {
     // The first request quits the way `q` does; a second one (or no handler) unmounts at once.
     if (requests.count >= 1 || !requests.request()) instance?.unmount();
@@ -42,7 +51,7 @@ export async function runScreen(element: ReactElement, options: ScreenOptions): 
   const signals = options.handleSignals !== false;
   if (signals) {
     process.on('SIGTERM', onQuitRequest);
-    process.on('SIGINT', onQuitRequest);
+    process.on('SIGINT', onSigint);
   }
   options.signal?.addEventListener('abort', onQuitRequest);
   try {
@@ -54,10 +63,11 @@ export async function runScreen(element: ReactElement, options: ScreenOptions): 
     );
     if (options.signal?.aborted) onQuitRequest();
     await instance.waitUntilExit();
+    return { interrupted: requests.interrupted };
   } finally {
     if (signals) {
       process.off('SIGTERM', onQuitRequest);
-      process.off('SIGINT', onQuitRequest);
+      process.off('SIGINT', onSigint);
     }
     options.signal?.removeEventListener('abort', onQuitRequest);
     instance?.cleanup();

@@ -1,5 +1,6 @@
 import { useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuitRequests } from './quit.js';
 import { splitKeys } from './split-keys.js';
 
 /**
@@ -17,6 +18,9 @@ export function useKeys(handler: (input: string, key: Key) => void, enabled = tr
   latest.current = handler;
   const queue = useRef<Array<[string, Key]>>([]);
   const [turn, setTurn] = useState(0);
+  const quits = useQuitRequests();
+  const quitsRef = useRef(quits);
+  quitsRef.current = quits;
 
   const step = useCallback(() => {
     const next = queue.current.shift();
@@ -24,6 +28,8 @@ export function useKeys(handler: (input: string, key: Key) => void, enabled = tr
     // The re-render this asks for is batched with the state the key changed, so the next key is
     // handled by a handler rendered from that state.
     if (queue.current.length > 0) setTurn((t) => t + 1);
+    // Ctrl-C quits every screen; the CLI then exits 130, as for SIGINT.
+    if (next[1].ctrl && next[0] === 'c' && quitsRef.current) quitsRef.current.interrupted = true;
     latest.current(next[0], next[1]);
   }, []);
 
