@@ -381,7 +381,7 @@ const NODE_CONTROLLER_PORT = 9093;
 const NODE_START_TIMEOUT_MS = 120_000;
 const NODE_USAGE =
   'usage: kafka.mjs node cluster-id | node up --id N --address ADDR --quorum ID@HOST[:PORT],... [--cluster-id ID] ' +
-  '[--port 9092] [--controller-port 9093] [--home DIR] [--no-wait] [--wait-seconds S] | node down [--home DIR] [--timeout S] | ' +
+  '[--port 9092] [--controller-port 9093] [--home DIR] [--set key=value,...] [--no-wait] [--wait-seconds S] | node down [--home DIR] [--timeout S] | ' +
   'node kill [--home DIR] | node status [--home DIR] [--json]';
 
 function parseOptions(argv, { flags = [], values = [] }) {
@@ -455,7 +455,7 @@ function nodePid(home) {
   return pid;
 }
 
-function writeHostNodeConfig(home, node) {
+function writeHostNodeConfig(home, node, extra = {}) {
   const voters = parseQuorum(node.quorum, node.controllerPort);
   writeProps(home, {
     'process.roles': 'broker,controller',
@@ -474,7 +474,20 @@ function writeHostNodeConfig(home, node) {
     'min.insync.replicas': Math.min(voters.length, 3, 2),
     ...internalReplicationProps(voters.length),
     ...commonProps(),
+    ...extra,
   });
+}
+
+/** `--set key=value[,key=value...]`: broker settings that override this script's (a stricter broker, as a user's own may be). */
+function brokerOverrides(text) {
+  if (text === undefined) return {};
+  const out = {};
+  for (const pair of text.split(',')) {
+    const m = /^([a-z][a-z0-9.]*)=(.*)$/.exec(pair.trim());
+    if (!m) die(`--set takes key=value[,key=value...] broker settings, got "${pair}"`, 2);
+    out[m[1]] = m[2];
+  }
+  return out;
 }
 
 /** The node shape from `node up`'s options, checked against what `home` was formatted with. */
@@ -530,7 +543,7 @@ function localAddresses() {
 }
 
 async function nodeUp(argv) {
-  const o = parseOptions(argv, { flags: ['no-wait'], values: ['id', 'address', 'quorum', 'cluster-id', 'port', 'controller-port', 'home', 'wait-seconds'] });
+  const o = parseOptions(argv, { flags: ['no-wait'], values: ['id', 'address', 'quorum', 'cluster-id', 'port', 'controller-port', 'home', 'wait-seconds', 'set'] });
   const home = path.resolve(o.home ?? NODE_HOME);
   const waitMs = o['wait-seconds'] === undefined ? NODE_START_TIMEOUT_MS : Number(o['wait-seconds']) * 1000;
   if (!(waitMs > 0)) die(`--wait-seconds must be a positive number, got "${o['wait-seconds']}"`, 2);
@@ -547,7 +560,7 @@ async function nodeUp(argv) {
     ])
       if (await portOpen(port, node.address)) die(`${what} port ${node.address}:${port} is taken by another process`, 2);
     ensureJars();
-    writeHostNodeConfig(home, node);
+    writeHostNodeConfig(home, node, brokerOverrides(o.set));
     if (fresh) {
       const r = spawnSync('java', javaArgs(home, 'kafka.tools.StorageTool', ['format', '-t', node.clusterId, '-c', path.join(home, 'server.properties')]), {
         encoding: 'utf8',

@@ -41,6 +41,8 @@ export interface SubscribeOptions {
    * successor waits this long. Default: the config's `kafka.session_timeout_ms`.
    */
   sessionTimeoutMs?: number;
+  /** The setting `sessionTimeoutMs` comes from, named when the brokers refuse it. Default: `kafka.session_timeout_ms`. */
+  sessionSettingKey?: string;
 }
 
 /** Gets records in order per partition; offsets are committed only after it resolves. */

@@ -5,6 +5,7 @@ import { BrokerUnreachableError } from '../kafka/broker-check.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 import { exitCodeAfter } from './interrupted.js';
 import { endQuietlyWhenOutputCloses } from './closed-pipe.js';
+import { guardUnsettledExit } from './unsettled-guard.js';
 import { runCentralHeadless } from './roles/central-command.js';
 import { runChargePointHeadless } from './roles/cp-command.js';
 import { runDriverHeadless } from './roles/driver-command.js';
@@ -25,6 +26,7 @@ export interface CommonArgs {
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
 export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void> {
   endQuietlyWhenOutputCloses();
+  guardUnsettledExit(role);
   try {
     // The demo needs no config unless it runs over Kafka: load it only when asked for.
     let loaded: EvchargeConfig | undefined;

@@ -4,6 +4,7 @@ import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
 import { isRetriable, isSequenceError, isSizeError, sessionRefusedText } from './kafka-errors.js';
+import { brokerSessionRange } from './session-range.js';
 import { ConfigError } from '../config/load-config.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { ProducerLane } from './producer-lane.js';
@@ -245,8 +246,10 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (e) => {
       const error = e.payload.error as Error & { type?: string };
       // kafkajs gives up on this one: only a setting can help, so say which.
-      if (error.type === 'INVALID_SESSION_TIMEOUT') failReady(new ConfigError(sessionRefusedText('kafka.session_timeout_ms', session)));
-      else this.setStatus('retrying', `consume: ${error.message}`);
+      if (error.type === 'INVALID_SESSION_TIMEOUT') {
+        const key = options.sessionSettingKey ?? 'kafka.session_timeout_ms';
+        void brokerSessionRange(this.kafka).then((range) => failReady(new ConfigError(sessionRefusedText(key, session, range))));
+      } else this.setStatus('retrying', `consume: ${error.message}`);
     });
     consumer.on(consumer.events.REQUEST_TIMEOUT, () => this.setStatus('retrying', 'consume: request timed out'));
 

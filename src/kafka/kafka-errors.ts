@@ -27,8 +27,25 @@ export function isRetriable(e: Error & { retriable?: boolean; name: string }): b
   return /ECONNREFUSED|ECONNRESET|EPIPE|Connection (timeout|error)|not connected|disconnected|leader|coordinator|NOT_ENOUGH_REPLICAS|timed out/i.test(e.message);
 }
 
-/** What to tell the user when the brokers refuse a consumer session of `ms` set by `key`. */
-export function sessionRefusedText(key: string, ms: number): string {
+/** The consumer session timeouts a broker allows (group.min/max.session.timeout.ms). */
+export interface SessionRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * What to tell the user when the brokers refuse a consumer session of `ms` set by `key`, with the
+ * range the brokers said they allow when they could be asked.
+ */
+export function sessionRefusedText(key: string, ms: number, range?: SessionRange | null): string {
+  if (range) {
+    const fix = ms < range.minMs ? `set ${key} to at least ${range.minMs}` : ms > range.maxMs ? `set ${key} to at most ${range.maxMs}` : `set ${key} within that range`;
+    return (
+      `${key} (${ms} ms) is outside the consumer session timeouts the brokers allow: ${range.minMs}-${range.maxMs} ms ` +
+      `(group.min.session.timeout.ms to group.max.session.timeout.ms). ${fix[0]!.toUpperCase()}${fix.slice(1)}, or change those broker settings ` +
+      `(the local Kafka of scripts/kafka.mjs allows 500 ms and up)`
+    );
+  }
   return (
     `${key} (${ms} ms) is outside the consumer session timeouts the brokers allow ` +
     `(group.min.session.timeout.ms, 6000 ms by default, to group.max.session.timeout.ms): raise ${key} ` +

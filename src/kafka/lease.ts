@@ -2,6 +2,7 @@ import type { Lease, LeaseOptions, LeaseStatus } from '../bus/leadership.js';
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from './kafkajs.js';
 import { appendLog } from './kafka-log.js';
 import { sessionRefusedText } from './kafka-errors.js';
+import { brokerSessionRange } from './session-range.js';
 import { decodeClaim, encodeClaim, pickActive, type LeaseClaim } from './lease-claim.js';
 
 export interface LeaseHooks {
@@ -149,7 +150,7 @@ export class KafkaLease implements Lease {
       const error = e.payload.error as Error & { type?: string };
       if (error.type !== 'INVALID_SESSION_TIMEOUT') return;
       // kafkajs gives up on this one: the setting must change, so say which and how.
-      this.set('failed', sessionRefusedText('central.takeover_timeout_ms', this.options.sessionTimeoutMs));
+      void brokerSessionRange(this.kafka).then((range) => this.set('failed', sessionRefusedText('central.takeover_timeout_ms', this.options.sessionTimeoutMs, range)));
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       if (!current()) {

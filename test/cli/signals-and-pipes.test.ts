@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { BIN, REPO } from '../helpers/run-cli.js';
 
 /** Starts the headless demo (embedded bus, no Kafka) and resolves once it has printed `lines` lines. */
@@ -39,4 +40,12 @@ test('Ctrl-C (SIGINT) ends a headless role cleanly with exit 130; SIGTERM with 0
   await b.printed;
   b.child.kill('SIGTERM');
   assert.equal(await b.exited, 0, b.err());
+});
+
+test('a role left awaiting something that can never happen says so and exits 1, never 13 without a word', () => {
+  const guard = path.join(REPO, 'dist', 'src', 'cli', 'unsettled-guard.js');
+  const script = `import { guardUnsettledExit } from ${JSON.stringify(guard)}; guardUnsettledExit('central'); await new Promise(() => {});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /evcharge central: stopped with nothing left to wait for before it had finished/);
 });

@@ -44,7 +44,7 @@ export class StateTail {
 
   async start(): Promise<void> {
     const { bus, inbox } = this.options;
-    this.subscription = await bus.subscribe({ group: this.options.group, topics: ['cp-state'], fromBeginning: true, commit: false, sessionTimeoutMs: this.options.sessionTimeoutMs }, async (records) => {
+    this.subscription = await bus.subscribe({ group: this.options.group, topics: ['cp-state'], fromBeginning: true, commit: false, sessionTimeoutMs: this.options.sessionTimeoutMs, sessionSettingKey: 'central.takeover_timeout_ms' }, async (records) => {
       // The group never commits, so a rejoin (a lapsed session under load, a failover) reads the
       // topic from the beginning again: skip what was read already, or every malformed record
       // on it would be copied to dead-letter once more.

@@ -136,7 +136,7 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   subscription = await bus.subscribe(
     // From the beginning when the group has committed nothing yet (a new network): records written
     // while the first central was starting are not skipped. Later starts resume where it stopped.
-    { group: options.mainGroup, topics: ['cp-register', 'auth-request', 'telemetry', 'health'], commit: true, fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs },
+    { group: options.mainGroup, topics: ['cp-register', 'auth-request', 'telemetry', 'health'], commit: true, fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs, sessionSettingKey: 'central.takeover_timeout_ms' },
     handle,
   );
   if (closed || !options.stillActive()) return (await close(), null);
