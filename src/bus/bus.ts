@@ -62,6 +62,8 @@ export interface BusStatus {
   brokers: string[];
   /** Why it is retrying, when it is. */
   detail?: string;
+  /** While retrying: when the cluster last answered (ms since the epoch), so screens count the silence live. */
+  lastHeardAt?: number;
 }
 
 /**

@@ -89,7 +89,12 @@ export class KafkaBus implements Bus {
     // While retrying, the detail (seconds of silence) changes each second: report the state once.
     if (state === 'retrying' && this.current.state === 'retrying') return;
     if (this.current.state === state && this.current.detail === detail) return;
-    this.current = detail === undefined ? { state, brokers: this.config.brokers } : { state, brokers: this.config.brokers, detail };
+    this.current = {
+      state,
+      brokers: this.config.brokers,
+      ...(detail !== undefined && { detail }),
+      ...(state === 'retrying' && this.lastHeardAt > 0 && { lastHeardAt: this.lastHeardAt }),
+    };
     appendLog(this.logFile, `bus ${state}`, detail ? { detail } : {});
     for (const l of this.listeners) l(this.current);
   }
