@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from '../src/cli/usage-error.js';
 import { packageVersion } from '../src/cli/version.js';
 import { runCommand } from '../src/cli/run-command.js';
+import { CP_DEFAULTS } from '../src/roles/cp/types.js';
 
 const common = (y: Argv) =>
   y
@@ -28,9 +29,9 @@ await yargs(hideBin(process.argv))
     (y) =>
       common(y)
         .option('id', { type: 'string', demandOption: true, describe: 'charge point id, e.g. CP001', requiresArg: true })
-        .option('location', { type: 'string', describe: 'where it stands', requiresArg: true })
-        .option('price', { type: 'number', describe: 'price in €/kWh', requiresArg: true })
-        .option('max-kw', { type: 'number', describe: 'maximum power in kW', requiresArg: true })
+        .option('location', { type: 'string', describe: 'where it stands', defaultDescription: CP_DEFAULTS.location, requiresArg: true })
+        .option('price', { type: 'number', describe: 'price in €/kWh', defaultDescription: String(CP_DEFAULTS.pricePerKwh), requiresArg: true })
+        .option('max-kw', { type: 'number', describe: 'maximum power in kW', defaultDescription: String(CP_DEFAULTS.maxKw), requiresArg: true })
         .option('speed', { type: 'number', default: 1, describe: 'energy accrues N times faster (demos, tests)', requiresArg: true }),
     (argv) => runCommand('cp', argv),
   )
@@ -78,7 +79,10 @@ await yargs(hideBin(process.argv))
   .command(
     'doctor',
     'check a deployment: brokers, topics, replication, consumer groups and lag',
-    (y) => common(y),
+    (y) =>
+      common(y)
+        .option('tui', { type: 'boolean', default: false, hidden: true })
+        .option('json', { type: 'boolean', default: false, describe: 'the report as one JSON object' }),
     (argv) => runCommand('doctor', argv),
   )
   .demandCommand(1, 'name a command')

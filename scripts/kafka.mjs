@@ -69,9 +69,13 @@ function ensureJars() {
   say('fetching Apache Kafka from Maven Central (mvn dependency:copy-dependencies)...');
   const r = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', path.join(ROOT, 'kafka/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`, '-DincludeScope=runtime'],
-    { stdio: 'inherit' },
+    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(ROOT, 'kafka/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`, '-DincludeScope=runtime'],
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
+  // Maven 3.8 writes colour resets even in batch mode; a log or a pipe should not see raw escapes.
+  const plain = (text) => (text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  process.stdout.write(plain(r.stdout));
+  process.stderr.write(plain(r.stderr));
   if (r.error) die(`cannot run mvn (${r.error.message}); install Java 17+ and Maven`);
   if (r.status !== 0) die('mvn failed to fetch Kafka; see the output above');
 }

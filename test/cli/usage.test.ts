@@ -98,3 +98,16 @@ test('with no broker answering, a role waits visibly, then exits 2 naming the ad
   assert.match(r.stderr, /no Kafka broker answered at 127\.0\.0\.1:1 within 2 s/);
   assert.match(r.stderr, /npm run kafka:up/);
 });
+
+test('a number flag given text names what was typed; --help shows the CP defaults; doctor offers no --tui', async () => {
+  const bad = await runCli(['cp', '--id', 'CP1', '--price', 'abc', '--no-tui']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--price: expected a positive number, got "abc"/);
+  const eq = await runCli(['driver', '--id', 'D1', '--cp', 'CP1', '--kwh=lots', '--no-tui']);
+  assert.match(eq.stderr, /--kwh: expected a positive number, got "lots"/);
+  const help = await runCli(['cp', '--help']);
+  assert.match(help.stdout, /--price .*\[default: 0\.35\]/);
+  assert.match(help.stdout, /--max-kw .*\[default: 22\]/);
+  const doctor = await runCli(['doctor', '--help']);
+  assert.doesNotMatch(doctor.stdout, /--tui|--no-tui/);
+});

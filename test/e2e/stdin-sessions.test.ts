@@ -1,6 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // Headless roles read commands from stdin, one per line, as scripts and pipes feed them.
 const net = new TestNetwork({ heartbeatTimeoutMs: 2000 });
@@ -54,4 +55,13 @@ test('a headless driver fed a whole session by a pipe: request, stop, tickets, t
   assert.equal(code, 0, d.outcome());
   const kinds = d.events.map((e) => e.kind);
   assert.ok(kinds.indexOf('granted') >= 0 && kinds.indexOf('granted') < kinds.indexOf('tickets'), kinds.join(','));
+});
+
+test('driver --cp --no-tui says each thing once: one "requesting" line, one denial line', async () => {
+  const r = await runCli(['driver', '--id', 'DDUP', '--cp', 'NOPE', '--no-tui', '--config', net.configPath], { timeoutMs: 60000 });
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines.filter((l) => /requesting/.test(l)).length, 1, r.stdout);
+  assert.equal(lines.filter((l) => /denied/.test(l)).length, 1, r.stdout);
+  assert.match(r.stdout, /denied at NOPE: unknown charge point \(unknown-cp\)/);
 });

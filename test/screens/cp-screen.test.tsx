@@ -84,7 +84,7 @@ describe('charge-point meter (real roles, embedded bus, fake clock)', () => {
   it('? lists every key; q quits', async () => {
     const { r, frame } = open();
     await r.press('?');
-    await waitFor(() => assert.match(frame(), /Help — evcharge cp/));
+    await waitFor(() => assert.match(frame(), /Help — evcharge cp · cp CP001/));
     assert.match(frame(), /unplug the vehicle/);
     assert.match(frame(), /report a fault/);
     assert.match(frame(), /clear the fault/);

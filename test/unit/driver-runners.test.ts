@@ -18,6 +18,20 @@ test('single mode with --kwh stops once the energy is reached and returns the ti
   await net.close();
 });
 
+test('progress events carry figures as the screens show them: Wh, 0.1 kW, cents (no 0.015455025462962964)', async () => {
+  const net = await startNetwork();
+  const seen: Record<string, unknown>[] = [];
+  net.driver.onEvent((e) => e.kind === 'progress' && seen.push(e.data));
+  const result = await until(net, runSingle(net.driver, { cpId: 'CP001', stopAtKwh: 0.05, clock: net.clock }));
+  assert.equal(result.status, 'completed');
+  assert.ok(seen.length >= 2);
+  const decimals = (x: unknown) => (String(x).split('.')[1] ?? '').length;
+  for (const p of seen) {
+    assert.ok(decimals(p['kwh']) <= 3 && decimals(p['kw']) <= 1 && decimals(p['eur']) <= 2, JSON.stringify(p));
+  }
+  await net.close();
+});
+
 test('single mode: an abort (Ctrl-C) stops the supply cleanly and still waits for the ticket', async () => {
   const net = await startNetwork();
   const abort = new AbortController();

@@ -55,12 +55,13 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
   const { bus, driver } = await connectDriver(config, id, print, print);
+  const printRun = argv.json ? print : withoutRepeats(print);
   let code: number;
   if (mode.kind === 'single') {
-    const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: print });
+    const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: printRun });
     code = result.status === 'completed' ? 0 : 1;
   } else if (mode.kind === 'file') {
-    code = (await runFile(driver, { ...mode, signal: shutdown.signal, onEvent: print })).exitCode;
+    code = (await runFile(driver, { ...mode, signal: shutdown.signal, onEvent: printRun })).exitCode;
   } else {
     code = await runDriverSession(driver, shutdown, print);
   }
@@ -68,4 +69,16 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   await bus.close();
   shutdown.dispose();
   return code;
+}
+
+/**
+ * Readable lines only: the runner's "requesting CP001" and "CP001 denied: …" say again what the
+ * driver's own "requesting a charge at CP001" and "denied at CP001: …" just said. JSON keeps both.
+ */
+function withoutRepeats(print: (e: RoleEvent) => void): (e: RoleEvent) => void {
+  return (e) => {
+    if (e.kind === 'service-start') return;
+    if (e.kind === 'service-result' && e.data['status'] === 'denied') return;
+    print(e);
+  };
 }

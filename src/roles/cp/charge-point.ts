@@ -20,6 +20,7 @@ import type {
   LocalSupply,
   Registration,
 } from './types.js';
+import { CP_DEFAULTS } from './types.js';
 
 export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventKind> {
   /** The vehicle is unplugged: ends the supply. */
@@ -37,9 +38,9 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
   const { bus, id } = options;
   const clock = options.clock ?? systemClock;
   const cfg = {
-    location: options.location ?? 'unknown',
-    pricePerKwh: options.pricePerKwh ?? 0.35,
-    maxKw: options.maxKw ?? 22,
+    location: options.location ?? CP_DEFAULTS.location,
+    pricePerKwh: options.pricePerKwh ?? CP_DEFAULTS.pricePerKwh,
+    maxKw: options.maxKw ?? CP_DEFAULTS.maxKw,
     speed: options.speed ?? 1,
     rampMs: options.rampMs ?? 3000,
     instanceId: options.instanceId ?? randomUUID(),

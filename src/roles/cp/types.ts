@@ -97,3 +97,6 @@ export const CP_EVENT_KINDS = [
   'publish-error',
 ] as const;
 export type ChargePointEventKind = (typeof CP_EVENT_KINDS)[number];
+
+/** What a CP charges and can deliver when its flags do not say (shown in `--help`). */
+export const CP_DEFAULTS = { location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;

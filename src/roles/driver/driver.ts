@@ -123,7 +123,10 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
         const s = trackSupply(p.sessionId, p.cpId);
         if (!s || p.seq <= s.seq) return;
         Object.assign(s, { seq: p.seq, kw: p.kw, kwh: p.kwh, eur: p.eur });
-        events.emit('progress', `${p.cpId}: ${p.kw.toFixed(1)} kW, ${p.kwh.toFixed(3)} kWh, ${p.eur.toFixed(2)} €`, { ...p });
+        // As shown: the meter reading in whole Wh (cut, as a meter's display does, so a --kwh stop
+        // never fires before the energy is there), power to 0.1 kW, money to the cent.
+        const kwh = Math.floor(p.kwh * 1000) / 1000;
+        events.emit('progress', `${p.cpId}: ${p.kw.toFixed(1)} kW, ${kwh.toFixed(3)} kWh, ${p.eur.toFixed(2)} €`, { ...p, kw: round(p.kw, 1), kwh, eur: round(p.eur, 2) });
         return;
       }
       case 'driver.ticket': {
@@ -228,4 +231,9 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
       out.close();
     },
   };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
 }

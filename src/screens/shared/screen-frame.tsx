@@ -36,7 +36,7 @@ export function ScreenFrame({ min, header, keys, message, helpOpen, children }: 
     <Box width={width} height={height} flexDirection="column" overflow="hidden">
       <Header {...header} width={width} />
       <Box width={body.width} height={body.height} flexDirection="column" overflow="hidden">
-        {helpOpen ? <HelpOverlay title={header.title} keys={keys} width={body.width} height={body.height} /> : children(body)}
+        {helpOpen ? <HelpOverlay title={`${header.title} · ${header.who}`} keys={keys} width={body.width} height={body.height} /> : children(body)}
       </Box>
       <Footer keys={keys} width={width} message={message} />
     </Box>
