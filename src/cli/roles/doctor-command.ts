@@ -97,7 +97,12 @@ export function formatDoctorReport(r: DoctorReport): string {
         const members = plural(x.members.length, 'member');
         const lag = x.error ? x.error : `lag ${x.lag}${x.topics.length ? ` (${x.topics.map(topicLagText).join(', ')})` : ' (no committed offsets)'}`;
         line(`  ${who(x).padEnd(whoWidth)}  ${x.groupId.padEnd(idWidth)}  ${x.state.padEnd(19)} ${members.padEnd(10)} ${lag}`);
-        if (x.members.length === 0 && x.lag > 0) line(`  ${''.padEnd(whoWidth)}  no member is consuming: ${plural(x.lag, 'record')} ${x.lag === 1 ? 'waits' : 'wait'}`);
+        if (x.members.length === 0 && x.lag > 0) {
+          // Central gone is a problem; a CP or a driver that is simply not running is not: its group
+          // reads the shared topics from where it left off when it starts again.
+          const waiting = `${plural(x.lag, 'record')} ${x.lag === 1 ? 'waits' : 'wait'}`;
+          line(`  ${''.padEnd(whoWidth)}  ${x.role === 'central' ? `no member is consuming: ${waiting}` : `not running; ${waiting} for its next start`}`);
+        }
       }
       const c = g.centrals;
       if (c) {
