@@ -1,5 +1,6 @@
 import { ConfigResourceTypes, type Admin } from './kafkajs.js';
 import type { EvchargeConfig, TopicConfig } from '../config/schema.js';
+import { ConfigError } from '../config/load-config.js';
 
 export interface TopicCheck {
   topic: string;
@@ -33,6 +34,7 @@ export async function ensureTopics(admin: Admin, config: EvchargeConfig): Promis
       })
       .catch(async (e: Error & { retriable?: boolean; type?: string }) => {
         if (/already exists/i.test(e.message)) return;
+        await refusedTopics(admin, missing, e);
         // Created, but a broker does not host it yet (another role created it a moment ago, or
         // the cluster is young): kafkajs gives up waiting for leaders on the first such answer.
         if (e.retriable !== true && e.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw e;
@@ -119,4 +121,28 @@ async function existingTopics(admin: Admin, names: string[]): Promise<Set<string
     }
     return found;
   }
+}
+
+/**
+ * Topics the brokers refused to create for a reason only the config can fix (more replicas than
+ * brokers, more partitions than allowed): a ConfigError naming the keys, not "Topic creation errors".
+ */
+async function refusedTopics(admin: Admin, missing: TopicConfig[], e: Error & { errors?: { type?: string; topic?: string; message?: string }[] }): Promise<void> {
+  const errors = e.errors ?? [];
+  const rf = errors.filter((x) => x.type === 'INVALID_REPLICATION_FACTOR');
+  if (rf.length > 0) {
+    const brokers = await admin
+      .describeCluster()
+      .then((c) => c.brokers.length)
+      .catch(() => null);
+    const topics = missing.filter((t) => rf.some((x) => x.topic === t.name));
+    const factors = [...new Set(topics.map((t) => t.replicationFactor))].join(' / ');
+    throw new ConfigError(
+      `the brokers refused to create ${topics.map((t) => t.name).join(', ')}: replication factor ${factors} needs that many brokers` +
+        (brokers === null ? '' : `, and the cluster has ${brokers}`) +
+        '. Lower topic_defaults.replication_factor (and topics.<topic>.replication_factor, min_insync_replicas) to at most the number of brokers, or point the config at a bigger cluster',
+    );
+  }
+  const bad = errors.find((x) => x.type === 'INVALID_PARTITIONS' || x.type === 'INVALID_CONFIG' || x.type === 'POLICY_VIOLATION');
+  if (bad) throw new ConfigError(`the brokers refused to create ${bad.topic ?? 'a topic'}: ${bad.message ?? bad.type} (see topic_defaults and topics.<topic> in the config)`);
 }

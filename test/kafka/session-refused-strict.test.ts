@@ -24,7 +24,7 @@ after(() => {
 
 const configWith = (session: number) => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'evcharge-session-')), 'kafka_config.yaml');
-  writeFileSync(file, isolatedConfigYaml(uniqueTag()).replace(/^kafka:\n/, `kafka:\n  session_timeout_ms: ${session}\n`));
+  writeFileSync(file, isolatedConfigYaml(uniqueTag(), { replicationFactor: 1, brokers: [broker] }).replace(/^kafka:\n/, `kafka:\n  session_timeout_ms: ${session}\n`));
   return file;
 };
 
@@ -46,4 +46,13 @@ test('central on that broker: its takeover_timeout_ms (2000) is the session refu
   assert.match(r.stderr, /central\.takeover_timeout_ms \(2000 ms\) is outside the consumer session timeouts the brokers allow: 6000-1800000 ms/);
   assert.match(r.stderr, /Set central\.takeover_timeout_ms to at least 6000/);
   assert.doesNotMatch(r.stderr, /\n\s+at |KafkaJS/);
+});
+
+test('a replication factor larger than the cluster: exit 2 naming the setting and the broker count, not "Topic creation errors"', async () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'evcharge-rf-')), 'kafka_config.yaml');
+  writeFileSync(file, isolatedConfigYaml(uniqueTag(), { replicationFactor: 3, brokers: [broker] }));
+  const r = await runCli(['driver', '--id', 'DRF', '--no-tui', '--config', file], { env: { EVCHARGE_BROKERS: broker }, timeoutMs: 60000, input: '' });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /replication factor 3 needs that many brokers, and the cluster has 1\. Lower topic_defaults\.replication_factor/);
+  assert.doesNotMatch(r.stderr, /unexpected error|Topic creation errors/);
 });

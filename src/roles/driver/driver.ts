@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../bus/clock.js';
 import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
-import { TICKET_REASON_TEXT } from '../../protocol/index.js';
+import { TICKET_REASON_TEXT, roundEur, roundKwh } from '../../protocol/index.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
 import { newCounters } from '../shared/counters.js';
@@ -123,10 +123,10 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
         const s = trackSupply(p.sessionId, p.cpId);
         if (!s || p.seq <= s.seq) return;
         Object.assign(s, { seq: p.seq, kw: p.kw, kwh: p.kwh, eur: p.eur });
-        // As shown: the meter reading in whole Wh (cut, as a meter's display does, so a --kwh stop
-        // never fires before the energy is there), power to 0.1 kW, money to the cent.
-        const kwh = Math.floor(p.kwh * 1000) / 1000;
-        events.emit('progress', `${p.cpId}: ${p.kw.toFixed(1)} kW, ${kwh.toFixed(3)} kWh, ${p.eur.toFixed(2)} €`, { ...p, kw: round(p.kw, 1), kwh, eur: round(p.eur, 2) });
+        // As shown: the meter reading in whole Wh, rounded as the ticket will round it (so the last
+        // reading and the ticket agree), power to 0.1 kW, money to the cent.
+        const kwh = roundKwh(p.kwh);
+        events.emit('progress', `${p.cpId}: ${p.kw.toFixed(1)} kW, ${kwh.toFixed(3)} kWh, ${p.eur.toFixed(2)} €`, { ...p, kw: Math.round(p.kw * 10) / 10, kwh, eur: roundEur(p.eur) });
         return;
       }
       case 'driver.ticket': {
@@ -231,9 +231,4 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
       out.close();
     },
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
