@@ -11,7 +11,11 @@ export interface OutgoingRecord {
   topic: TopicKey;
   /** CP id or driver id: records with one key stay in order. */
   key: string;
-  value: string;
+  /**
+   * JSON text; null is a tombstone, which only cp-state carries: a forgotten CP, removed by
+   * compaction (see roles/shared/tombstones.ts).
+   */
+  value: string | null;
 }
 
 export interface IncomingRecord {

@@ -27,7 +27,7 @@ export class TopicLog {
     return this.nextOffset;
   }
 
-  append(key: string, value: string, timestamp: number, seq: number): StoredRecord {
+  append(key: string, value: string | null, timestamp: number, seq: number): StoredRecord {
     const offset = this.nextOffset++;
     const record: StoredRecord = {
       topic: this.topic,

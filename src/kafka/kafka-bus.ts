@@ -157,7 +157,7 @@ export class KafkaBus implements Bus {
     let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       // Bytes, not characters: `€` is three bytes on the wire.
-      const size = Buffer.byteLength(records[i]!.value) + Buffer.byteLength(records[i]!.key) + 64;
+      const size = Buffer.byteLength(records[i]!.value ?? '') + Buffer.byteLength(records[i]!.key) + 64;
       if (i > start && bytes + size > PUBLISH_CHUNK_BYTES) {
         await this.publishChunk(lane, records.slice(start, i));
         start = i;
@@ -339,7 +339,7 @@ export class KafkaBus implements Bus {
 }
 
 function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string>) {
-  const byTopic = new Map<string, { key: string; value: string }[]>();
+  const byTopic = new Map<string, { key: string; value: string | null }[]>();
   for (const r of records) {
     const name = nameOf[r.topic];
     let list = byTopic.get(name);

@@ -1,7 +1,7 @@
 import { Partitioners, type Kafka, type Producer } from './kafkajs.js';
 import { appendLog } from './kafka-log.js';
 
-type TopicMessages = { topic: string; messages: { key: string; value: string }[] }[];
+type TopicMessages = { topic: string; messages: { key: string; value: string | null }[] }[];
 
 export interface LaneSettings {
   name: string;

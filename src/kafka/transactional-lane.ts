@@ -3,7 +3,7 @@ import { Partitioners, type Kafka, type Producer } from './kafkajs.js';
 import { appendLog } from './kafka-log.js';
 import type { LaneSettings } from './producer-lane.js';
 
-type TopicMessages = { topic: string; messages: { key: string; value: string }[] }[];
+type TopicMessages = { topic: string; messages: { key: string; value: string | null }[] }[];
 type OffsetTopics = { topic: string; partitions: { partition: number; offset: string }[] }[];
 
 type Job =
@@ -104,7 +104,7 @@ export class TransactionalLane {
   }
 
   send(topicMessages: TopicMessages): Promise<void> {
-    const bytes = topicMessages.reduce((n, t) => n + t.messages.reduce((m, r) => m + r.value.length + r.key.length + 64, 0), 0);
+    const bytes = topicMessages.reduce((n, t) => n + t.messages.reduce((m, r) => m + (r.value?.length ?? 0) + r.key.length + 64, 0), 0);
     return this.enqueue((resolve, reject) => ({ kind: 'records', topicMessages, bytes, resolve, reject }));
   }
 

@@ -227,7 +227,7 @@ export class SharedSubscriptionBus {
         for (; take < this.queue.length; take++) {
           const next = this.queue[take]!;
           let size = 0;
-          for (const r of next.records) size += r.value.length + r.key.length;
+          for (const r of next.records) size += (r.value?.length ?? 0) + r.key.length;
           if (take > 0 && (records.length + next.records.length > this.maxRecords || bytes + size > this.maxBytes)) break;
           for (const r of next.records) records.push(r);
           bytes += size;

@@ -215,7 +215,9 @@ export function malformed(topic: ConsumedTopic, kind: Kind, subject: string, key
       return rec(v, 'not-json', typeof v === 'string' ? JSON.stringify(v.slice(0, 30)) : 'bytes that are not UTF-8');
     }
     case 'empty':
-      // A null value is a tombstone; on the compacted topic it needs a key (given here).
+      // On cp-state a null value under a CP id is a real tombstone (the operator forgot that CP),
+      // not junk: only the empty value is malformed there.
+      if (topic === 'cp-state') return rec('', 'empty', 'empty value');
       return rec(i % 2 === 0 ? '' : null, 'empty', i % 2 === 0 ? 'empty value' : 'null value (tombstone)');
     case 'bad-envelope': {
       const p = validPayload(type, subject);

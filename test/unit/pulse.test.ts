@@ -9,7 +9,7 @@ function busWithSilentPartition(stuck: number) {
   const delivered: number[] = [];
   const bus = {
     publish: (records: OutgoingRecord[]) => {
-      const indexes = records.map((r) => (JSON.parse(r.value) as { payload: { index: number } }).payload.index);
+      const indexes = records.map((r) => (JSON.parse(r.value!) as { payload: { index: number } }).payload.index);
       if (indexes.includes(stuck)) return new Promise<void>(() => {});
       delivered.push(...indexes);
       return Promise.resolve();
@@ -37,7 +37,7 @@ test('a slow publish is followed at once by the tick that waited for it: no seco
   let release: (() => void) | null = null;
   const bus = {
     publish: (records: OutgoingRecord[]) => {
-      delivered.push(...records.map((r) => (JSON.parse(r.value) as { payload: { index: number } }).payload.index));
+      delivered.push(...records.map((r) => (JSON.parse(r.value!) as { payload: { index: number } }).payload.index));
       return delivered.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
     },
   } as unknown as Bus;

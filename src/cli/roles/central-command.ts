@@ -1,5 +1,5 @@
 import type { EvchargeConfig } from '../../config/schema.js';
-import { runOperatorLine, startCentral } from '../../roles/central/index.js';
+import { OperatorSession, startCentral } from '../../roles/central/index.js';
 import { connectRole, centralGroups } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
@@ -20,8 +20,9 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
     configSource: config.source,
     onEvent: print,
   });
+  const operator = new OperatorSession(central);
   const stopReading = readStdinLines(async (line) => {
-    const result = await runOperatorLine(central, line);
+    const result = await operator.run(line);
     if (result) print({ at: Date.now(), kind: result.ok ? 'command' : 'command-error', text: result.text, data: { line, ok: result.ok, text: result.text } });
   });
   await shutdown.requested;

@@ -15,6 +15,7 @@ import { SnapshotStore } from '../shared/store.js';
 import { newContextMaps, type CentralContext } from './context.js';
 import { CpTable } from './cp-table.js';
 import { adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
+import { forgetCps } from './forget.js';
 import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
 import { StateTail, type ActiveCentral } from './state-tail.js';
@@ -26,6 +27,11 @@ export interface Central extends Role<CentralSnapshot, CentralEventKind> {
   stop(target: string): Promise<IntentResult>;
   /** Operator: resume one CP or `all`. */
   resume(target: string): Promise<IntentResult>;
+  /**
+   * Operator: forget DISCONNECTED CPs for good (one id, or a pattern with `*`): they leave every
+   * screen and cp-state. Ask first: `planForget` over the snapshot says what it would do.
+   */
+  forget(target: string): Promise<IntentResult>;
   /** Telemetry sequence gaps seen so far. */
   telemetryGaps(): number;
 }
@@ -117,6 +123,11 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       // The active central's own table is the truth while it serves; a standby mirrors cp-state.
       if (serving() || phase === 'taking-over') return;
       table.put(adoptRecord(record, clock.now()));
+      mirrored = true;
+    },
+    onForgotten: (cpId) => {
+      if (serving() || phase === 'taking-over') return;
+      table.remove(cpId);
       mirrored = true;
     },
     onActive: (a) => {
@@ -238,6 +249,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   const intent = async (run: () => IntentResult): Promise<IntentResult> => {
     if (!serving() || !term) return readOnlyRefusal(active);
     const result = run();
+    // A forgotten CP is no change to publish as cp-state, yet the store must drop it.
+    store.changed();
     await term.commit();
     return result;
   };
@@ -250,6 +263,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     telemetryGaps: () => ctx.telemetryGaps,
     stop: (target) => intent(() => stopCps(ctx, target)),
     resume: (target) => intent(() => resumeCps(ctx, target)),
+    forget: (target) => intent(() => forgetCps(ctx, target)),
     close: async () => {
       if (closed) return;
       closed = true;

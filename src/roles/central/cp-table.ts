@@ -56,6 +56,18 @@ export class CpTable {
     this.touch(record);
   }
 
+  /** Drops a CP for good (the operator forgot it); the caller writes its tombstone. */
+  remove(id: string): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    if (record.supply) this.driverToCp.delete(record.supply.driverId);
+    this.records.delete(id);
+    this.changed.delete(id);
+    this.viewCache.delete(id);
+    this.sorted = null;
+    this.sortedIds = null;
+  }
+
   /** Call after mutating a record: recomputes its state and schedules its cp-state. */
   touch(cp: CpRecord): void {
     cp.state = deriveState(cp);

@@ -4,6 +4,7 @@ import { validateId } from '../../protocol/index.js';
 export type OperatorCommand =
   | { kind: 'stop'; target: string }
   | { kind: 'resume'; target: string }
+  | { kind: 'forget'; target: string; confirmed: boolean }
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'empty' }
@@ -12,6 +13,8 @@ export type OperatorCommand =
 export const OPERATOR_HELP = [
   'stop <CP id>|all     stop a charge point (ends its supply; OUT_OF_SERVICE)',
   'resume <CP id>|all   put it back in service',
+  'forget <CP id>|<pattern*> [yes]',
+  '                     remove DISCONNECTED charge points for good (asks first)',
   'status               list every charge point and its state',
   'help                 this list',
 ].join('\n');
@@ -32,6 +35,16 @@ export function parseOperatorLine(line: string): OperatorCommand {
     const problem = validateId('cp', target);
     if (problem) return { kind: 'error', text: problem };
     return { kind: command, target };
+  }
+  if (command === 'forget') {
+    const usage = 'usage: forget <CP id>|<pattern with *> [yes]';
+    if (target === undefined) return { kind: 'error', text: usage };
+    const confirmed = rest.length === 1 && /^y(es)?$/i.test(rest[0]!);
+    if (rest.length > 1 || (rest.length === 1 && !confirmed)) return { kind: 'error', text: usage };
+    // A pattern is checked as the ids it could match: `*` stands for any run of id characters.
+    const problem = validateId('cp', target.replaceAll('*', 'x'));
+    if (problem) return { kind: 'error', text: problem.replace('"' + target.replaceAll('*', 'x') + '"', `"${target}"`) };
+    return { kind: 'forget', target, confirmed };
   }
   return { kind: 'error', text: `unknown command "${verb}" (try: help)` };
 }

@@ -1,10 +1,42 @@
-import { parseOperatorLine, OPERATOR_HELP } from './operator-parser.js';
+import type { IntentResult } from '../shared/role.js';
 import type { Central } from './central.js';
-import { leadershipLine } from './leadership.js';
+import { describeForget, nothingToForget, planForget } from './forget.js';
+import { leadershipLine, readOnlyRefusal } from './leadership.js';
+import { parseOperatorLine, OPERATOR_HELP } from './operator-parser.js';
 import type { CentralSnapshot } from './types.js';
 
-/** Runs one stdin line against central and returns the text to print. */
-export async function runOperatorLine(central: Central, line: string): Promise<{ ok: boolean; text: string } | null> {
+/**
+ * An operator's stdin session: each line is a command, answered in order. `forget` asks first and
+ * acts on a following `yes`; any other line cancels it (and is then run as itself).
+ */
+export class OperatorSession {
+  private pendingForget: string | null = null;
+
+  constructor(private readonly central: Central) {}
+
+  async run(line: string): Promise<IntentResult | null> {
+    const pending = this.pendingForget;
+    this.pendingForget = null;
+    if (pending !== null) {
+      if (/^\s*y(es)?\s*$/i.test(line)) return this.central.forget(pending);
+      const next = await this.run(line);
+      const cancelled = `forget ${pending} cancelled`;
+      return next ? { ok: next.ok, text: `${cancelled}\n${next.text}` } : { ok: true, text: cancelled };
+    }
+    const command = parseOperatorLine(line);
+    if (command.kind !== 'forget' || command.confirmed) return runOperatorLine(this.central, line);
+    const snapshot = this.central.store.getSnapshot();
+    if (snapshot.phase !== 'serving') return readOnlyRefusal(snapshot.leadership.active);
+    const plan = planForget(snapshot.cps, command.target);
+    const none = nothingToForget(plan);
+    if (none) return { ok: false, text: none };
+    this.pendingForget = command.target;
+    return { ok: true, text: `${describeForget(plan)}\ntype yes to forget, anything else to keep` };
+  }
+}
+
+/** Runs one stdin line against central and returns the text to print (`forget` needs its `yes`). */
+export async function runOperatorLine(central: Central, line: string): Promise<IntentResult | null> {
   const command = parseOperatorLine(line);
   switch (command.kind) {
     case 'empty':
@@ -19,6 +51,9 @@ export async function runOperatorLine(central: Central, line: string): Promise<{
       return central.stop(command.target);
     case 'resume':
       return central.resume(command.target);
+    case 'forget':
+      if (command.confirmed) return central.forget(command.target);
+      return { ok: false, text: `${describeForget(planForget(central.store.getSnapshot().cps, command.target))}\nadd "yes" to forget: forget ${command.target} yes` };
   }
 }
 

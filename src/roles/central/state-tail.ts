@@ -2,6 +2,7 @@ import type { Bus, Subscription } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import type { CpRecord, PayloadOf } from '../../protocol/index.js';
 import type { Inbox } from '../shared/inbox.js';
+import { readStateBatch } from '../shared/tombstones.js';
 
 export type ActiveCentral = PayloadOf<'central.active'>;
 
@@ -35,6 +36,8 @@ export class StateTail {
       inbox: Inbox;
       /** A CP's committed state changed. */
       onRecord: (record: CpRecord) => void;
+      /** A CP was forgotten (its tombstone was committed). */
+      onForgotten: (cpId: string) => void;
       /** Another (or this) central announced itself as the active one. */
       onActive: (active: ActiveCentral) => void;
       /** After each batch (the active central flushes the dead-letter copies it made). */
@@ -55,7 +58,7 @@ export class StateTail {
         return true;
       });
       if (batch.length === 0) return;
-      for (const message of inbox.decode(batch)) {
+      readStateBatch(batch, inbox, (message) => {
         if (message.type === 'cp.state') {
           this.records.set(message.payload.id, message.payload);
           this.options.onRecord(message.payload);
@@ -69,7 +72,10 @@ export class StateTail {
             if (w.seen.size >= w.count) w.done(true);
           }
         }
-      }
+      }, (cpId) => {
+        this.records.delete(cpId);
+        this.options.onForgotten(cpId);
+      });
       this.options.afterBatch();
     });
     await this.subscription.ready;

@@ -86,6 +86,7 @@ export const CENTRAL_EVENT_KINDS = [
   'cp-recovered',
   'cp-stopped',
   'cp-resumed',
+  'cp-forgotten',
   'auth-granted',
   'auth-denied',
   'driver-stop',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../bus/clock.js';
 import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
 import { TICKET_REASON_TEXT, roundEur, roundKwh } from '../../protocol/index.js';
+import { readStateBatch } from '../shared/tombstones.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
 import { newCounters } from '../shared/counters.js';
@@ -166,7 +167,10 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
     await out.flush();
   });
   const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false }, async (records) => {
-    for (const message of stateInbox.decode(records)) apply(message);
+    readStateBatch(records, stateInbox, apply, (cpId) => {
+      // The operator forgot this CP: it leaves the list.
+      if (cps.delete(cpId)) cpList = null;
+    });
     if (cpList === null) store.changed();
     await out.flush();
   });
