@@ -7,6 +7,7 @@ import { EXIT_USAGE } from '../src/cli/usage-error.js';
 import { packageVersion } from '../src/cli/version.js';
 import { runCommand } from '../src/cli/run-command.js';
 import { CP_DEFAULTS } from '../src/roles/cp/types.js';
+import { DEMO_ID_PREFIX } from '../src/roles/demo/demo.js';
 
 const common = (y: Argv) =>
   y
@@ -54,7 +55,8 @@ await yargs(hideBin(process.argv))
     'the whole network in one process, no Kafka needed',
     (y) =>
       common(y)
-        .option('kafka', { type: 'boolean', default: false, describe: 'run the demo against the configured Kafka' })
+        .option('kafka', { type: 'boolean', default: false, describe: 'run the demo against the configured Kafka (it joins the network there)' })
+        .option('id-prefix', { type: 'string', describe: `put before the demo's CP and driver ids (default with --kafka: ${DEMO_ID_PREFIX})`, requiresArg: true })
         .option('seconds', { type: 'number', describe: 'stop after this many seconds', requiresArg: true }),
     (argv) => runCommand('demo', argv),
   )

@@ -4,7 +4,6 @@ import { groupFor } from '../config/load-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
-import { startDemo } from '../roles/demo/demo.js';
 import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
@@ -12,7 +11,7 @@ import type { DriverMode as ScreenDriverMode } from '../screens/driver/driver-ro
 import { connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
-import { demoBus } from './roles/demo-command.js';
+import { demoLeftovers, startDemoOn } from './roles/demo-command.js';
 import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
 import type { CommonArgs } from './run-command.js';
 import { noteInterrupt } from './interrupted.js';
@@ -58,12 +57,12 @@ export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Pr
 }
 
 export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
-  const bus = await demoBus(argv, config, beforeScreen);
-  const demo = await startDemo({ bus, ...(argv['kafka'] ? { groupPrefix: `demo-${process.pid}` } : {}) });
+  const { demo, close } = await startDemoOn(argv, config, beforeScreen);
   const brokers = argv['kafka'] ? config().brokers : ['embedded'];
   if ((await runCentralScreen(demo.central, { brokers, title: 'evcharge demo' })).interrupted) noteInterrupt();
-  await demo.close();
-  await bus.close();
+  await close();
+  const leftovers = demoLeftovers(argv, demo);
+  if (leftovers) process.stdout.write(`${leftovers}\n`);
   return 0;
 }
 

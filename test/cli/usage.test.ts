@@ -111,3 +111,14 @@ test('a number flag given text names what was typed; --help shows the CP default
   const doctor = await runCli(['doctor', '--help']);
   assert.doesNotMatch(doctor.stdout, /--tui|--no-tui/);
 });
+
+test('demo --id-prefix that would make invalid ids exits 2 naming the flag; a good one prefixes every id', async () => {
+  const bad = await runCli(['demo', '--no-tui', '--id-prefix', 'my demo/', '--seconds', '1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^evcharge demo: --id-prefix "my demo\/": ids such as my demo\/CP001 would not be valid \(may only contain letters, digits, "_" and "-"\)/);
+  const good = await runCli(['demo', '--no-tui', '--json', '--id-prefix', 'T1-', '--seconds', '2'], { timeoutMs: 30000 });
+  assert.equal(good.code, 0, good.stderr);
+  const ids = good.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e['kind'] === 'cp-registered').map((e) => String(e['cpId']));
+  assert.equal(ids.length, 12);
+  assert.ok(ids.every((id) => id.startsWith('T1-CP')), ids.join(','));
+});

@@ -65,3 +65,37 @@ test('driver --cp --no-tui says each thing once: one "requesting" line, one deni
   assert.equal(lines.filter((l) => /denied/.test(l)).length, 1, r.stdout);
   assert.match(r.stdout, /denied at NOPE: unknown charge point \(unknown-cp\)/);
 });
+
+test('central --no-tui forgets a killed CP after a yes: a driver and a second central (from cp-state) never list it again', async () => {
+  const gone = net.cp('CPGONE');
+  await central.waitForKind('cp-registered', { cpId: 'CPGONE' });
+  gone.signal('SIGKILL');
+  await central.waitForKind('cp-disconnected', { cpId: 'CPGONE' }, 30000);
+
+  const asked = await central.ask('forget CPGONE', (t) => t.startsWith('forget CPGONE'), 'the question');
+  assert.match(asked, /^forget CPGONE\? It leaves every screen, cp-state and the totals\.\ntype yes/);
+  assert.equal(await central.ask('yes', (t) => t.startsWith('forgot'), 'the answer'), 'forgot CPGONE');
+  assert.match(await central.ask('forget CPS yes', (t) => t.startsWith('nothing'), 'a live CP is kept'), /CPS stays \(AVAILABLE/);
+
+  const d = net.driver('DFORGET');
+  await d.waitForKind('ready');
+  // Its list fills as it reads cp-state: ask until the live CP is on it.
+  let ids: string[] = [];
+  for (let tries = 0; !ids.includes('CPS'); tries++) {
+    assert.ok(tries < 30, `the driver never listed CPS (last: ${ids.join(',')})`);
+    const from = d.events.length;
+    d.send('list');
+    const list = await d.waitFor((e) => e.kind === 'cp-list', 'a cp list', 10000, from);
+    ids = (list['cps'] as { id: string }[]).map((c) => c.id);
+    if (!ids.includes('CPS')) await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.ok(!ids.includes('CPGONE'), `the driver lists ${ids.join(',')}`);
+
+  // A second central builds its copy from cp-state alone: the tombstone is there.
+  const standby = net.central();
+  await standby.waitForKind('standby');
+  const status = await standby.ask('status', (t) => /^CPS\s/m.test(t), 'the standby status');
+  assert.doesNotMatch(status, /CPGONE/);
+  await standby.stop();
+  await d.stop();
+});

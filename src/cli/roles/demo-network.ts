@@ -1,0 +1,62 @@
+import { groupFor } from '../../config/load-config.js';
+import type { EvchargeConfig } from '../../config/schema.js';
+import { validateId } from '../../protocol/index.js';
+import { DEMO_ID_PREFIX, type Demo, type DemoOptions } from '../../roles/demo/demo.js';
+import { centralGroups, stateReaderGroup } from '../connect-role.js';
+import { UsageError } from '../usage-error.js';
+
+/** `--id-prefix`, checked: the ids it makes must be valid. Unset: `fallback`. */
+export function demoIdPrefix(flag: unknown, fallback: string): string {
+  const prefix = typeof flag === 'string' ? flag : fallback;
+  for (const id of [`${prefix}CP001`, `${prefix}DRIVER001`]) {
+    const problem = validateId('cp', id);
+    if (problem) throw new UsageError(`--id-prefix "${prefix}": ids such as ${id} would not be valid (${problem.replace(/^charge point id "[^"]*" /, '')}); use letters, digits, "_" and "-"`);
+  }
+  return prefix;
+}
+
+/**
+ * `demo --kafka` shares the cluster with whatever network runs there: its CPs and drivers carry an
+ * id prefix of their own, and its central joins that network's election (a central already
+ * running there stays active and the demo's is its standby), so nothing is answered twice.
+ */
+export function kafkaDemoOptions(config: EvchargeConfig, prefix: string): Partial<DemoOptions> {
+  return {
+    idPrefix: prefix,
+    groups: {
+      central: centralGroups(config),
+      cp: (id) => groupFor(config, 'cp', id),
+      driver: (id) => {
+        const main = groupFor(config, 'driver', id);
+        return { main, state: stateReaderGroup(main) };
+      },
+    },
+    centralSettings: {
+      heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      healthPartitions: config.topics.health.partitions,
+      takeoverTimeoutMs: config.takeoverTimeoutMs,
+      configSource: config.source,
+    },
+  };
+}
+
+/**
+ * Null once every demo CP is registered; otherwise the first refusal, as a message that says what
+ * to do (another demo with the same prefix holds the ids). Gives up waiting after `timeoutMs`.
+ */
+export async function demoCollision(demo: Demo, timeoutMs = 20_000): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  try {
+    for (const cp of demo.cps) {
+      const answer = await Promise.race([cp.registered, timeout]);
+      if (answer === 'timeout') return null;
+      if (answer !== 'refused') continue;
+      const { id } = cp.store.getSnapshot();
+      return `${id} is in use on this cluster by another running process (another demo?); start this one with --id-prefix and a prefix of its own, e.g. --id-prefix DEMO2-`;
+    }
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
