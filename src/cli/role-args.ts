@@ -1,20 +1,53 @@
 import { validateId } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 
-/** Checks flags yargs cannot (ids, ranges) before anything touches Kafka. */
+/**
+ * The one place flags yargs cannot check (ids, ranges) are checked, before anything touches
+ * Kafka. Every message names the flag, what it expects and what was typed.
+ */
 export function requireId(kind: 'cp' | 'driver', id: unknown): string {
   const problem = validateId(kind, String(id ?? ''));
   if (problem) throw new UsageError(`--id: ${problem}`);
   return String(id);
 }
 
-export function optionalPositive(flag: string, value: unknown, { allowZero = false } = {}): number | undefined {
+export interface NumberRule {
+  /** Lowest value; allowed itself only with `minIncluded`. Default 0, excluded. */
+  min?: number;
+  minIncluded?: boolean;
+  /** Highest value allowed. */
+  max?: number;
+  integer?: boolean;
+}
+
+function expected({ min = 0, minIncluded = false, max, integer = false }: NumberRule): string {
+  if (integer) return `a whole number from ${minIncluded ? min : min + 1}${max === undefined ? ' up' : ` to ${max}`}`;
+  const low = min === 0 ? (minIncluded ? 'a non-negative number' : 'a positive number') : `a number ${minIncluded ? 'of at least' : 'more than'} ${min}`;
+  return max === undefined ? low : `${low} of at most ${max}`;
+}
+
+/** A number flag: undefined when not given, else a number within the rule. */
+export function numberFlag(flag: string, value: unknown, rule: NumberRule = {}): number | undefined {
   if (value === undefined) return undefined;
+  const { min = 0, minIncluded = false, max, integer = false } = rule;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-    throw new UsageError(`--${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${typed(flag) ?? String(value)}"`);
-  }
+  const fits = Number.isFinite(n) && (minIncluded ? n >= min : n > min) && (max === undefined || n <= max) && (!integer || Number.isInteger(n));
+  if (!fits) throw new UsageError(`--${flag}: expected ${expected(rule)}, got "${typed(flag) ?? String(value)}"`);
   return n;
+}
+
+export function optionalPositive(flag: string, value: unknown, { allowZero = false } = {}): number | undefined {
+  return numberFlag(flag, value, { min: 0, minIncluded: allowZero });
+}
+
+/** `--id-prefix`: the ids it makes (`examples`) must be valid ids. Unset: `fallback`. */
+export function idPrefixFlag(value: unknown, fallback: string, examples: (prefix: string) => string[]): string {
+  const prefix = typeof value === 'string' ? value : fallback;
+  for (const id of examples(prefix)) {
+    const problem = validateId('cp', id);
+    if (problem) throw new UsageError(`--id-prefix "${prefix}": ids such as ${id} would not be valid (${problem.replace(/^charge point id "[^"]*" /, '')}); use letters, digits, "_" and "-"`);
+  }
+  return prefix;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load-config.js';
 import { findConfig, loadFoundConfig } from '../config/find-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { BrokerUnreachableError } from '../kafka/broker-check.js';
+import type { CommonArgs, RoleName } from './common-args.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 import { exitCodeAfter } from './interrupted.js';
 import { endQuietlyWhenOutputCloses } from './closed-pipe.js';
@@ -13,15 +14,6 @@ import { runDemoHeadless } from './roles/demo-command.js';
 import { runSim } from './roles/sim-command.js';
 import { runDoctor } from './roles/doctor-command.js';
 
-export type RoleName = 'central' | 'cp' | 'driver' | 'demo' | 'sim' | 'doctor';
-
-export interface CommonArgs {
-  /** `--config F`; unset, the lookup of findConfig decides. */
-  config?: string | undefined;
-  tui: boolean;
-  json: boolean;
-  [flag: string]: unknown;
-}
 
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
 export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void> {

@@ -13,7 +13,7 @@ import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { demoLeftovers, startDemoOn } from './roles/demo-command.js';
 import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
-import type { CommonArgs } from './run-command.js';
+import type { CommonArgs } from './common-args.js';
 import { noteInterrupt } from './interrupted.js';
 
 const beforeScreen = eventPrinter(false, process.stderr);

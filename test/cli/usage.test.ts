@@ -122,3 +122,19 @@ test('demo --id-prefix that would make invalid ids exits 2 naming the flag; a go
   assert.equal(ids.length, 12);
   assert.ok(ids.every((id) => id.startsWith('T1-CP')), ids.join(','));
 });
+
+test('sim and demo check their numbers with the same rule as the roles: the flag, the range and what was typed', async () => {
+  const cases: [string[], RegExp][] = [
+    [['sim', '--embedded', '--cps', '0'], /--cps: expected a whole number from 1 to 100000, got "0"/],
+    [['sim', '--embedded', '--drivers', '2.5'], /--drivers: expected a whole number from 0 to 100000, got "2\.5"/],
+    [['sim', '--embedded', '--rate', 'fast'], /--rate: expected a positive number of at most 100, got "fast"/],
+    [['sim', '--embedded', '--pause-seconds', '-1'], /--pause-seconds: expected a non-negative number, got "-1"/],
+    [['sim', '--embedded', '--id-prefix', 'a.b'], /--id-prefix "a\.b": ids such as a\.bCP00001 would not be valid/],
+    [['demo', '--seconds', 'soon'], /--seconds: expected a positive number, got "soon"/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await runCli([...args, '--no-tui']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(' '));
+  }
+});

@@ -4,7 +4,7 @@ import { connectRole, centralGroups } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import { readStdinLines } from '../stdin-lines.js';
-import type { CommonArgs } from '../run-command.js';
+import type { CommonArgs } from '../common-args.js';
 
 /** `evcharge central --no-tui`: events as lines, operator commands from stdin, until a signal. */
 export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArgs): Promise<number> {

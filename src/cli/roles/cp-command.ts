@@ -7,7 +7,7 @@ import { eventPrinter } from '../event-printer.js';
 import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
 import { readStdinLines } from '../stdin-lines.js';
-import type { CommonArgs } from '../run-command.js';
+import type { CommonArgs } from '../common-args.js';
 
 const LOCAL_COMMANDS: Record<string, (cp: ChargePoint) => Promise<IntentResult>> = {
   unplug: (cp) => cp.unplug(),

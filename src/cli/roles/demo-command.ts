@@ -6,10 +6,11 @@ import type { RoleEvent } from '../../roles/shared/events.js';
 import { connectRole } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
-import type { CommonArgs } from '../run-command.js';
+import type { CommonArgs } from '../common-args.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { UsageError } from '../usage-error.js';
-import { demoCollision, demoIdPrefix, kafkaDemoOptions } from './demo-network.js';
+import { idPrefixFlag, numberFlag } from '../role-args.js';
+import { demoCollision, kafkaDemoOptions } from './demo-network.js';
 
 /**
  * The demo's buses: one in-process bus by default. With `--kafka`, two connections to the
@@ -38,7 +39,7 @@ export interface RunningDemo {
 export async function startDemoOn(argv: CommonArgs, config: () => EvchargeConfig, print: (e: RoleEvent) => void, onEvent?: (e: RoleEvent<CentralEventKind>) => void): Promise<RunningDemo> {
   const kafka = argv['kafka'] === true;
   // Alone on the embedded bus the demo needs no prefix; on a shared cluster it does.
-  const idPrefix = demoIdPrefix(argv['id-prefix'], kafka ? DEMO_ID_PREFIX : '');
+  const idPrefix = idPrefixFlag(argv['id-prefix'], kafka ? DEMO_ID_PREFIX : '', (p) => [`${p}CP001`, `${p}DRIVER001`]);
   const options = kafka ? kafkaDemoOptions(config(), idPrefix) : { idPrefix };
   const { bus, centralBus } = await demoBuses(argv, config, print);
   const demo = await startDemo({ bus, centralBus, ...options, ...(onEvent && { onEvent }) });
@@ -64,11 +65,11 @@ export function demoLeftovers(argv: CommonArgs, demo: Demo): string | null {
 
 /** `evcharge demo --no-tui`: the whole network in one process; central's events as lines. */
 export async function runDemoHeadless(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
+  const seconds = numberFlag('seconds', argv['seconds']);
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
   const { demo, close } = await startDemoOn(argv, config, print, print);
-  const seconds = argv['seconds'];
-  const timer = typeof seconds === 'number' ? setTimeout(() => shutdown.abort('time'), seconds * 1000) : null;
+  const timer = seconds !== undefined ? setTimeout(() => shutdown.abort('time'), seconds * 1000) : null;
   await shutdown.requested;
   if (timer) clearTimeout(timer);
   await close();

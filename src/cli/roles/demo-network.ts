@@ -1,19 +1,7 @@
 import { groupFor } from '../../config/load-config.js';
 import type { EvchargeConfig } from '../../config/schema.js';
-import { validateId } from '../../protocol/index.js';
 import { DEMO_ID_PREFIX, type Demo, type DemoOptions } from '../../roles/demo/demo.js';
 import { centralGroups, stateReaderGroup } from '../connect-role.js';
-import { UsageError } from '../usage-error.js';
-
-/** `--id-prefix`, checked: the ids it makes must be valid. Unset: `fallback`. */
-export function demoIdPrefix(flag: unknown, fallback: string): string {
-  const prefix = typeof flag === 'string' ? flag : fallback;
-  for (const id of [`${prefix}CP001`, `${prefix}DRIVER001`]) {
-    const problem = validateId('cp', id);
-    if (problem) throw new UsageError(`--id-prefix "${prefix}": ids such as ${id} would not be valid (${problem.replace(/^charge point id "[^"]*" /, '')}); use letters, digits, "_" and "-"`);
-  }
-  return prefix;
-}
 
 /**
  * `demo --kafka` shares the cluster with whatever network runs there: its CPs and drivers carry an

@@ -2,7 +2,7 @@ import { localClock } from '../../protocol/index.js';
 import type { CentralMember } from '../../kafka/doctor/centrals.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runDoctorChecks, type DoctorReport, type GroupReport, type TopicReport, type TopicSettingsView } from '../../kafka/doctor/doctor.js';
-import type { CommonArgs } from '../run-command.js';
+import type { CommonArgs } from '../common-args.js';
 
 /**
  * `evcharge doctor [--config PATH] [--json]`: checks a deployment (brokers, topics, replication,

@@ -9,7 +9,7 @@ import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
 import { runDriverSession } from './driver-session.js';
 import { UsageError } from '../usage-error.js';
-import type { CommonArgs } from '../run-command.js';
+import type { CommonArgs } from '../common-args.js';
 
 export type DriverMode =
   | { kind: 'interactive' }

@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBus } from '../../bus/embedded-bus.js';
 import type { Bus } from '../../bus/bus.js';
+import { groupFor } from '../../config/load-config.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runSimulator, type SimReport } from '../../sim/simulator.js';
 import { connectRole, leaseGroup, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
-import { UsageError } from '../usage-error.js';
-import type { CommonArgs } from '../run-command.js';
-
-const num = (argv: CommonArgs, flag: string, fallback: number): number => {
-  const v = argv[flag];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`--${flag} must be a number`);
-  return v;
-};
+import { idPrefixFlag, numberFlag } from '../role-args.js';
+import type { CommonArgs } from '../common-args.js';
 
 /**
  * `evcharge sim`: N charge points and M drivers in this process, against the configured Kafka
@@ -22,23 +16,15 @@ const num = (argv: CommonArgs, flag: string, fallback: number): number => {
  * every few seconds and a summary; exit 0 when every CP registered and nothing failed, else 1.
  */
 export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
-  const cps = num(argv, 'cps', 100);
-  const drivers = num(argv, 'drivers', 20);
-  const rate = num(argv, 'rate', 1);
-  const duration = num(argv, 'duration', 30);
-  const supplySeconds = num(argv, 'supply-seconds', 5);
-  const pause = num(argv, 'pause-seconds', 0.2);
-  const reportEvery = num(argv, 'report-every', 5);
-  const maxRequests = argv['max-requests'] === undefined ? undefined : num(argv, 'max-requests', 0);
-  if (!Number.isInteger(cps) || cps < 1 || cps > 100_000) throw new UsageError('--cps must be a whole number from 1 to 100000');
-  if (!Number.isInteger(drivers) || drivers < 0 || drivers > 100_000) throw new UsageError('--drivers must be a whole number from 0 to 100000');
-  if (!(rate > 0 && rate <= 100)) throw new UsageError('--rate must be more than 0 and at most 100 (Hz)');
-  if (!(duration > 0)) throw new UsageError('--duration must be more than 0 (seconds)');
-  if (!(supplySeconds > 0)) throw new UsageError('--supply-seconds must be more than 0');
-  if (!(pause >= 0)) throw new UsageError('--pause-seconds must not be negative');
-  const prefixArg = argv['id-prefix'];
-  const idPrefix = typeof prefixArg === 'string' ? prefixArg : 'SIM';
-  if (!/^[A-Za-z0-9_-]{0,40}$/.test(idPrefix)) throw new UsageError('--id-prefix may only contain letters, digits, "_" and "-" (at most 40)');
+  const cps = numberFlag('cps', argv['cps'], { min: 1, minIncluded: true, max: 100_000, integer: true }) ?? 100;
+  const drivers = numberFlag('drivers', argv['drivers'], { min: 0, minIncluded: true, max: 100_000, integer: true }) ?? 20;
+  const rate = numberFlag('rate', argv['rate'], { max: 100 }) ?? 1;
+  const duration = numberFlag('duration', argv['duration']) ?? 30;
+  const supplySeconds = numberFlag('supply-seconds', argv['supply-seconds']) ?? 5;
+  const pause = numberFlag('pause-seconds', argv['pause-seconds'], { minIncluded: true }) ?? 0.2;
+  const reportEvery = numberFlag('report-every', argv['report-every'], { minIncluded: true }) ?? 5;
+  const maxRequests = numberFlag('max-requests', argv['max-requests'], { minIncluded: true, integer: true });
+  const idPrefix = idPrefixFlag(argv['id-prefix'], 'SIM', (p) => [`${p}CP00001`, `${p}D00001`]);
 
   const print = eventPrinter(argv.json);
   const embedded = Boolean(argv['embedded']);
@@ -55,9 +41,9 @@ export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Pr
     const cfg = config();
     bus = (await connectRole(cfg, { role: 'sim', id: tag }, print)).bus;
     groups = {
-      shared: cfg.groups.cp.replace('{cp_id}', `sim-${tag}`),
-      cp: (id) => cfg.groups.cp.replace('{cp_id}', id),
-      driver: (id) => cfg.groups.driver.replace('{driver_id}', id),
+      shared: groupFor(cfg, 'cp', `sim-${tag}`),
+      cp: (id) => groupFor(cfg, 'cp', id),
+      driver: (id) => groupFor(cfg, 'driver', id),
       central: cfg.groups.central,
       heartbeatTimeoutMs: cfg.heartbeatTimeoutMs,
     };
