@@ -1,0 +1,74 @@
+import type { CpEndReason, PayloadOf } from '../../protocol/index.js';
+import type { IntentResult } from '../shared/role.js';
+import { base, flush, type CpContext } from './context.js';
+import { factsOf } from './facts.js';
+import { accrue } from './meter.js';
+import { startVerdict } from './rules.js';
+import type { EndedSupply } from './types.js';
+
+export function onStart(ctx: CpContext, p: PayloadOf<'cmd.start-supply'>): void {
+  const verdict = startVerdict(factsOf(ctx), p.sessionId, ctx.ended.has(p.sessionId));
+  if (verdict.kind === 'ignore') return;
+  if (verdict.kind === 'refuse') return refuseSession(ctx, p.sessionId, verdict.reason, verdict.why);
+  const now = ctx.clock.now();
+  ctx.supply = { sessionId: p.sessionId, driverId: p.driverId, startedAt: now, kw: 0, kwh: 0, eur: 0, seq: -1 };
+  ctx.accruedTo = now;
+  ctx.out.add('supply.started', { ...base(ctx), sessionId: p.sessionId, driverId: p.driverId, startedAt: now });
+  ctx.telemetryTimer = ctx.clock.setInterval(() => sendTelemetry(ctx), ctx.telemetryMs);
+  ctx.events.emit('supply-started', `${ctx.id} supplying ${p.driverId} (session ${p.sessionId.slice(0, 8)})`, { sessionId: p.sessionId, driverId: p.driverId });
+}
+
+export function onStop(ctx: CpContext, p: PayloadOf<'cmd.stop-supply'>): void {
+  if (ctx.supply?.sessionId === p.sessionId) endSupply(ctx, 'stopped');
+  else refuseSession(ctx, p.sessionId, 'stopped', 'no such supply');
+}
+
+/** The vehicle is unplugged at the CP. */
+export function unplug(ctx: CpContext): IntentResult {
+  return endSupply(ctx, 'unplugged') ? { ok: true, text: `${ctx.id} unplugged` } : { ok: false, text: 'nothing is plugged in' };
+}
+
+/** One meter reading of the open supply, to central. */
+export function sendTelemetry(ctx: CpContext): void {
+  const supply = ctx.supply;
+  if (!supply) return;
+  const now = ctx.clock.now();
+  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  ctx.accruedTo = now;
+  supply.seq++;
+  ctx.out.add('supply.telemetry', { ...base(ctx), sessionId: supply.sessionId, seq: supply.seq, kw: supply.kw, kwh: supply.kwh, eur: supply.eur });
+  ctx.events.emit(
+    'telemetry',
+    `${ctx.id} supplying ${supply.driverId}: ${supply.kw.toFixed(1)} kW, ${supply.kwh.toFixed(3)} kWh, ${supply.eur.toFixed(2)} €`,
+    { sessionId: supply.sessionId, seq: supply.seq, kw: supply.kw, kwh: supply.kwh, eur: supply.eur },
+  );
+  void flush(ctx);
+}
+
+/** Ends the local supply, if any, and tells central the final energy. */
+export function endSupply(ctx: CpContext, reason: CpEndReason): EndedSupply | null {
+  const supply = ctx.supply;
+  if (!supply) return null;
+  const now = ctx.clock.now();
+  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  if (ctx.telemetryTimer !== null) ctx.clock.clearInterval(ctx.telemetryTimer);
+  ctx.telemetryTimer = null;
+  const payload = { ...base(ctx), sessionId: supply.sessionId, seq: supply.seq + 1, kwh: supply.kwh, reason, endedAt: now };
+  ctx.ended.set(supply.sessionId, payload);
+  ctx.out.add('supply.ended', payload);
+  const last: EndedSupply = { sessionId: supply.sessionId, driverId: supply.driverId, startedAt: supply.startedAt, endedAt: now, kwh: supply.kwh, eur: supply.eur, reason };
+  ctx.lastSupply = last;
+  ctx.events.emit('supply-ended', `${ctx.id} supply for ${supply.driverId} ended (${reason}): ${supply.kwh.toFixed(3)} kWh, ${supply.eur.toFixed(2)} €`, { ...last });
+  ctx.supply = null;
+  return last;
+}
+
+/** Answers a start or stop that cannot be honoured with an immediate zero-energy end. */
+function refuseSession(ctx: CpContext, sessionId: string, reason: CpEndReason, why: string): void {
+  const previous = ctx.ended.get(sessionId);
+  if (previous) return ctx.out.add('supply.ended', previous); // same answer as before
+  const payload = { ...base(ctx), sessionId, seq: 0, kwh: 0, reason, endedAt: ctx.clock.now() };
+  ctx.ended.set(sessionId, payload);
+  ctx.out.add('supply.ended', payload);
+  ctx.events.emit('command-refused', `${ctx.id} refused session ${sessionId.slice(0, 8)}: ${why}`, { sessionId, reason: why });
+}
