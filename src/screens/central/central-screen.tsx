@@ -29,8 +29,8 @@ export interface CentralScreenProps {
 }
 
 const CONFIRM_TEXT = {
-  'stop-all': 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels',
-  'resume-all': 'Resume ALL charge points? y to confirm, any other key cancels',
+  'stop-all': { text: 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels', short: 'Stop ALL charge points? y confirms, other keys cancel' },
+  'resume-all': { text: 'Resume ALL charge points? y to confirm, any other key cancels', short: 'Resume ALL charge points? y confirms, other keys cancel' },
 };
 
 /** Who leads: a standby says so loudly and names the active central. */
@@ -75,9 +75,9 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   });
 
   const message = ui.confirm
-    ? { text: CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
+    ? { ...CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
     : ui.editingFilter
-      ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, tone: 'prompt' as const }
+      ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, short: `filter: ${ui.filter}▏ (Enter/Esc)`, tone: 'prompt' as const }
       : notice;
 
   return (
