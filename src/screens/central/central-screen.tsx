@@ -19,6 +19,7 @@ import { CpGrid } from './cp-grid.js';
 import { filterCps } from './filter.js';
 import { gridShape } from './grid-layout.js';
 import { TotalsBar } from './totals-bar.js';
+import { totalsLines } from './totals-lines.js';
 import { useCentralKeys } from './use-central-keys.js';
 import { useCentralState } from './use-central-state.js';
 import { usePowerHistory } from './use-power-history.js';
@@ -57,7 +58,8 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   const found = ui.selectedId === null ? -1 : ids.indexOf(ui.selectedId);
   const selectedIndex = found >= 0 ? found : visible.length > 0 ? 0 : -1;
   const selected = selectedIndex >= 0 ? (visible[selectedIndex] ?? null) : null;
-  const layout = centralLayout(size.columns, size.rows);
+  const summary = totalsLines({ totals: snap.totals, phase: snap.phase, filter: ui.filter, editingFilter: ui.editingFilter, shown: visible.length, total: snap.cps.length }, size.columns);
+  const layout = centralLayout(size.columns, size.rows, visible.length, summary.length);
   const shape = gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
   const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
 
@@ -103,16 +105,8 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
         );
         return (
           <Box flexDirection="column" width={body.width} height={body.height}>
-            <TotalsBar
-              totals={snap.totals}
-              width={body.width}
-              phase={snap.phase}
-              filter={ui.filter}
-              editingFilter={ui.editingFilter}
-              shown={visible.length}
-              total={snap.cps.length}
-            />
-            <Box flexDirection={layout.side ? 'row' : 'column'} flexGrow={1} overflow="hidden">
+            <TotalsBar lines={summary} width={body.width} />
+            <Box flexDirection={layout.side ? 'row' : 'column'} flexShrink={0} overflow="hidden">
               {grid}
               {detail}
             </Box>
