@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCentral } from '../../src/roles/central/index.js';
 import { CentralScreen } from '../../src/screens/central/central-screen.js';
+import { ChargePointScreen } from '../../src/screens/cp/cp-screen.js';
 import { fmtEur, fmtKwh } from '../../src/screens/shared/format.js';
 import { joinNetwork, testNet, type EmbeddedNetwork } from '../helpers/embedded-net.js';
 import { advance, renderScreen, stripAnsi, waitFor, type Rendered } from './helpers.js';
@@ -120,5 +121,43 @@ describe('screens laid out for the terminal size (real roles, embedded bus, fake
     r.unmount();
     await net.driver.stopSupply();
     await advance(net, 1000);
+  });
+
+  it('charge point: state, registration, the figures and whole hints at 80×24 and 200×60; the events pane takes the spare rows', async () => {
+    const cp = net.cps.get('CP001')!;
+    const r = renderScreen(<ChargePointScreen cp={cp} />, { clock: net.clock, columns: 80, rows: 24 });
+    for (let i = 0; i < 25; i++) {
+      await cp.fault();
+      await advance(net, 200);
+      await cp.recover();
+      await advance(net, 200);
+    }
+    const charging = net.driver.request('CP001');
+    await advance(net, 200, 50);
+    assert.equal((await charging).granted, true);
+    await advance(net, 3000);
+    const shown: Record<string, number> = {};
+    for (const [columns, rows] of [[80, 24], [200, 60], [50, 18]] as const) {
+      r.resize(columns, rows);
+      await advance(net, 200);
+      const size = `${columns}×${rows}`;
+      await waitFor(() => assert.match(lines(r, columns, rows).join('\n'), /↯ CHARGING/));
+      const ls = lines(r, columns, rows);
+      const f = ls.join('\n');
+      assert.match(f, /✓ registered/, size);
+      assert.match(f, /supplying DRIVER001/, size);
+      assert.match(f, /22\.0 kW \/ 22\.0 kW/, size);
+      assert.match(f, /\d\.\d{3} kWh · (cost )?\d\.\d\d € · (elapsed )?00:0\d/, size);
+      assertFooter(ls[ls.length - 1]!);
+      shown[size] = eventLines(ls).length;
+      if (size === '200×60') assert.ok(blankLines(ls) <= 2, `${size}: ${blankLines(ls)} blank lines`);
+    }
+    assert.ok(shown['200×60']! > shown['80×24']!, `events shown: ${JSON.stringify(shown)}`);
+    // After the supply, the last one's figures stay whole on a narrow meter.
+    await net.driver.stopSupply();
+    await advance(net, 1000);
+    await waitFor(() => assert.match(lines(r, 50, 18).join('\n'), /● AVAILABLE/));
+    assert.match(lines(r, 50, 18).join('\n'), /last: DRIVER001 \d\.\d{3} kWh · \d\.\d\d € · 00:0\d/);
+    r.unmount();
   });
 });
