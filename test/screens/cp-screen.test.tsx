@@ -58,9 +58,12 @@ describe('charge-point meter (real roles, embedded bus, fake clock)', () => {
     const { r, frame, calls } = open();
     await waitFor(() => assert.match(frame(), /● AVAILABLE/));
     await r.press('f');
+    // The screen draws on its own clock (the fake one): let a frame's worth of time pass.
+    await advance(net, 200);
     await waitFor(() => assert.match(frame(), /✖ FAULTED/));
     assert.match(frame(), /█▀▀ ▄▀▄ █ █ █ +▀█▀/); // "FAULT" in the block font
     await r.press('r');
+    await advance(net, 200);
     await waitFor(() => assert.match(frame(), /● AVAILABLE/));
     assert.deepEqual(calls, ['fault()', 'recover()']);
     await advance(net, 500);

@@ -28,3 +28,18 @@ it('another reason for retrying is kept beside the live count', async () => {
   await waitFor(() => assert.match(stripAnsi(r.frame()), /retrying b:9092: no answer from the cluster for 2 s · publish: Messages are rejected/));
   r.unmount();
 });
+
+it('a narrow header gives up the title, then the long rates, before it cuts the bus label', async () => {
+  const clock = new FakeClock();
+  const bus = { state: 'connected' as const, brokers: ['embedded'] };
+  const line = async (width: number) => {
+    const r = renderScreen(<Header title="evcharge cp" who="cp CP001" bus={bus} rates={{ inPerSec: 12.5, outPerSec: 3, malformed: 0 }} width={width} />, { clock, columns: width, rows: 5 });
+    let f = '';
+    await waitFor(() => assert.match((f = stripAnsi(r.frame())), /CP001/));
+    r.unmount();
+    return f.replace(/ +/g, ' ');
+  };
+  assert.equal(await line(80), 'evcharge cp · cp CP001 ● embedded bus in 12.5/s out 3.0/s');
+  assert.equal(await line(50), 'cp CP001 ● embedded bus in 12.5/s out 3.0/s');
+  assert.equal(await line(40), 'cp CP001 ● embedded bus ↓12.5 ↑3.0/s');
+});

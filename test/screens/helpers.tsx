@@ -47,17 +47,23 @@ export function renderScreen(element: ReactElement, opts: { columns?: number; ro
     stdout.emit('resize');
   };
   resize(opts.columns ?? 100, opts.rows ?? 30);
+  // React renders what a key changed on a later turn of the event loop (its scheduler uses
+  // setImmediate), which a bare setTimeout(0) may beat: the next key would then be handled by the
+  // previous render's handler, as if typed before the first one had any effect.
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       r.stdin.write(k);
-      await tick();
+      await rendered();
     }
-    await tick();
+    await rendered();
   };
   return Object.assign(r, { resize, frame: () => r.lastFrame() ?? '', press, exited, quits });
 }
 
 export const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** After the render React scheduled for what just happened (a key, a resize) has run. */
+export const rendered = () => new Promise<void>((resolve) => setImmediate(() => setTimeout(resolve, 0)));
 
 /** Polls until `check` passes (real time), then returns; throws the last failure on timeout. */
 export async function waitFor(check: () => void, timeoutMs = 2000): Promise<void> {

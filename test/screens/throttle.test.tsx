@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
+import { FakeClock } from '../../src/bus/fake-clock.js';
 import { SnapshotStore } from '../../src/roles/shared/store.js';
 import { ThrottledStore } from '../../src/screens/shared/throttled-store.js';
 import { useRoleState } from '../../src/screens/shared/use-role-state.js';
@@ -56,6 +57,31 @@ describe('batched role stores', () => {
     await tick(150);
     assert.equal(calls, 0);
     assert.equal(throttled.getSnapshot().n, 2);
+  });
+
+  it('measures its interval on the clock it is given, so a fake clock alone decides what is shown', async () => {
+    const clock = new FakeClock();
+    const { store, bump } = counterStore();
+    const throttled = new ThrottledStore(store, 100, clock);
+    let calls = 0;
+    const unsubscribe = throttled.subscribe(() => calls++);
+    bump();
+    // After a quiet interval a change goes out on the next turn, without the clock moving.
+    await waitFor(() => assert.equal(calls, 1));
+    bump();
+    bump();
+    // Real time passing changes nothing: the next flush is due 100 ms later on the fake clock.
+    await tick(150);
+    assert.equal(calls, 1);
+    assert.equal(throttled.getSnapshot().n, 1);
+    clock.advance(99);
+    assert.equal(calls, 1);
+    clock.advance(1);
+    assert.equal(calls, 2);
+    assert.equal(throttled.getSnapshot().n, 3);
+    bump();
+    unsubscribe();
+    assert.equal(clock.pendingTimers(), 0, 'the pending flush is cancelled with the last listener');
   });
 
   it('useRoleState renders a few frames for a thousand changes', async () => {

@@ -1,13 +1,15 @@
 import type { KeyHelp } from '../shared/keys.js';
 
+// Narrow footers drop the arrows first (everyone tries them), then the filter, then the confirmed
+// stop all / resume all; s, r, ? and q stay.
 export const CENTRAL_KEYS: readonly KeyHelp[] = [
-  { keys: '←↑↓→/hjkl', label: 'select', help: 'move the selection between charge points' },
+  { keys: '←↑↓→/hjkl', shortKeys: '←↑↓→', label: 'select', short: 'move', help: 'move the selection between charge points', drop: 3 },
   { keys: 'PgUp/PgDn', label: 'page', help: 'previous / next page of charge points', hint: false },
   { keys: 's', label: 'stop', help: 'stop the selected charge point (ends its supply, OUT OF SERVICE)' },
   { keys: 'r', label: 'resume', help: 'resume the selected charge point' },
-  { keys: 'S', label: 'stop all', help: 'stop every charge point (asks for confirmation)' },
-  { keys: 'R', label: 'resume all', help: 'resume every charge point (asks for confirmation)' },
-  { keys: '/', label: 'filter', help: 'filter by id, location or state; Enter keeps it, Esc clears it' },
+  { keys: 'S', label: 'stop all', help: 'stop every charge point (asks for confirmation)', drop: 1 },
+  { keys: 'R', label: 'resume all', help: 'resume every charge point (asks for confirmation)', drop: 1 },
+  { keys: '/', label: 'filter', help: 'filter by id, location or state; Enter keeps it, Esc clears it', drop: 2 },
   { keys: 'Esc', label: 'clear filter', help: 'clear the filter', hint: false },
   { keys: '?', label: 'help', help: 'show or hide this help' },
   { keys: 'q', label: 'quit', help: 'quit (Ctrl-C too)' },

@@ -3,6 +3,12 @@ import { TILE_HEIGHT, TILE_WIDTH } from './grid-layout.js';
 
 export const CENTRAL_MIN = { columns: 60, rows: 22 };
 const DETAIL_MIN_WIDTH = 36;
+/** The detail's every line (see CpDetail) and its border; it gives up lines below that. */
+export const DETAIL_FULL_HEIGHT = 12;
+/** Down to the state, the power gauge and the sparkline. */
+const DETAIL_MIN_HEIGHT = 7;
+/** Fewer event lines than this and the log says nothing. */
+const LOG_MIN_ROWS = 2;
 
 export interface CentralLayout {
   width: number;
@@ -13,17 +19,37 @@ export interface CentralLayout {
   detail: { width: number; height: number };
 }
 
-/** Where the monitor's panels go in a terminal of `columns` × `rows`. */
-export function centralLayout(columns: number, rows: number): CentralLayout {
+/**
+ * Event lines the log keeps even when many CPs want the rows: a few on a short terminal, more on a
+ * tall one. Beyond this the log takes whatever the grid and the detail leave.
+ */
+function logFloor(bodyHeight: number): number {
+  return bodyHeight >= 34 ? 8 : bodyHeight >= 26 ? 5 : LOG_MIN_ROWS;
+}
+
+const gridHeight = (tileRows: number): number => tileRows * TILE_HEIGHT + 1; // + the page line
+
+/**
+ * Where the monitor's panels go in a terminal of `columns` × `rows` showing `count` CPs under
+ * `summaryRows` status lines. The grid is as tall as its CPs need (up to what leaves the detail and
+ * the log their least), the detail as tall as its lines (at most), and the log takes the rest.
+ */
+export function centralLayout(columns: number, rows: number, count: number, summaryRows = 2): CentralLayout {
   const bodyHeight = rows - 1 - 2; // root is rows - 1 tall; header and footer take one each
-  const logRows = bodyHeight >= 34 ? 8 : bodyHeight >= 26 ? 5 : 3;
-  const main = Math.max(TILE_HEIGHT + 1, bodyHeight - 2 - eventLogHeight(logRows));
+  const free = Math.max(0, bodyHeight - summaryRows);
+  const spare = free - eventLogHeight(logFloor(bodyHeight));
+  const tileRowsFor = (cols: number, room: number) => Math.max(1, Math.min(Math.ceil(Math.max(1, count) / cols), Math.floor((room - 1) / TILE_HEIGHT)));
   if (columns >= 2 * TILE_WIDTH + DETAIL_MIN_WIDTH) {
     const cols = Math.floor((columns - DETAIL_MIN_WIDTH) / TILE_WIDTH);
     const gridWidth = cols * TILE_WIDTH;
-    return { width: columns, logRows, side: true, grid: { width: gridWidth, height: main }, detail: { width: columns - gridWidth, height: main } };
+    const grid = gridHeight(tileRowsFor(cols, spare));
+    const main = Math.max(grid, Math.min(DETAIL_FULL_HEIGHT, spare));
+    const logRows = Math.max(LOG_MIN_ROWS, free - main - 1);
+    return { width: columns, logRows, side: true, grid: { width: gridWidth, height: grid }, detail: { width: columns - gridWidth, height: main } };
   }
-  const gridRows = Math.max(1, Math.floor((main - 6) / TILE_HEIGHT));
-  const gridHeight = gridRows * TILE_HEIGHT + 1;
-  return { width: columns, logRows, side: false, grid: { width: columns, height: gridHeight }, detail: { width: columns, height: Math.max(3, main - gridHeight) } };
+  const cols = Math.max(1, Math.floor(columns / TILE_WIDTH));
+  const grid = gridHeight(tileRowsFor(cols, spare - DETAIL_MIN_HEIGHT));
+  const detail = Math.max(3, Math.min(DETAIL_FULL_HEIGHT, spare - grid));
+  const logRows = Math.max(LOG_MIN_ROWS, free - grid - detail - 1);
+  return { width: columns, logRows, side: false, grid: { width: columns, height: grid }, detail: { width: columns, height: detail } };
 }

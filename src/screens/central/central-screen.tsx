@@ -19,6 +19,7 @@ import { CpGrid } from './cp-grid.js';
 import { filterCps } from './filter.js';
 import { gridShape } from './grid-layout.js';
 import { TotalsBar } from './totals-bar.js';
+import { totalsLines } from './totals-lines.js';
 import { useCentralKeys } from './use-central-keys.js';
 import { useCentralState } from './use-central-state.js';
 import { usePowerHistory } from './use-power-history.js';
@@ -29,8 +30,8 @@ export interface CentralScreenProps {
 }
 
 const CONFIRM_TEXT = {
-  'stop-all': 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels',
-  'resume-all': 'Resume ALL charge points? y to confirm, any other key cancels',
+  'stop-all': { text: 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels', short: 'Stop ALL charge points? y confirms, other keys cancel' },
+  'resume-all': { text: 'Resume ALL charge points? y to confirm, any other key cancels', short: 'Resume ALL charge points? y confirms, other keys cancel' },
 };
 
 /** Who leads: a standby says so loudly and names the active central. */
@@ -57,7 +58,8 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   const found = ui.selectedId === null ? -1 : ids.indexOf(ui.selectedId);
   const selectedIndex = found >= 0 ? found : visible.length > 0 ? 0 : -1;
   const selected = selectedIndex >= 0 ? (visible[selectedIndex] ?? null) : null;
-  const layout = centralLayout(size.columns, size.rows);
+  const summary = totalsLines({ totals: snap.totals, phase: snap.phase, filter: ui.filter, editingFilter: ui.editingFilter, shown: visible.length, total: snap.cps.length }, size.columns);
+  const layout = centralLayout(size.columns, size.rows, visible.length, summary.length);
   const shape = gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
   const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
 
@@ -75,9 +77,9 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   });
 
   const message = ui.confirm
-    ? { text: CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
+    ? { ...CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
     : ui.editingFilter
-      ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, tone: 'prompt' as const }
+      ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, short: `filter: ${ui.filter}▏ (Enter/Esc)`, tone: 'prompt' as const }
       : notice;
 
   return (
@@ -103,16 +105,8 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
         );
         return (
           <Box flexDirection="column" width={body.width} height={body.height}>
-            <TotalsBar
-              totals={snap.totals}
-              width={body.width}
-              phase={snap.phase}
-              filter={ui.filter}
-              editingFilter={ui.editingFilter}
-              shown={visible.length}
-              total={snap.cps.length}
-            />
-            <Box flexDirection={layout.side ? 'row' : 'column'} flexGrow={1} overflow="hidden">
+            <TotalsBar lines={summary} width={body.width} />
+            <Box flexDirection={layout.side ? 'row' : 'column'} flexShrink={0} overflow="hidden">
               {grid}
               {detail}
             </Box>

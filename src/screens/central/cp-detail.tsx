@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import type { ReactElement } from 'react';
 import type { CpView } from '../../roles/central/index.js';
+import { keepByRank } from '../shared/fit.js';
 import { fmtElapsed, fmtEur, fmtKw, fmtKwh, fmtPrice } from '../shared/format.js';
 import { Gauge } from '../shared/gauge.js';
 import { useColor } from '../shared/screen-context.js';
@@ -16,11 +17,17 @@ export interface CpDetailProps {
   height: number;
 }
 
+/**
+ * Which lines a short panel keeps (lowest first): what the CP is and does, its power now and over
+ * the last minute, then the supply's figures, then price and history.
+ */
+const RANK: Record<string, number> = { title: 0, state: 0, power: 1, spark: 1, energy: 2, idle: 2, 'spark-label': 2, elapsed: 3, price: 4, totals: 5, hb: 5 };
+
 /** The selected CP: state, gauges for power, kWh, € and elapsed time, a 60 s power sparkline. */
 export function CpDetail({ cp, power, now, width, height }: CpDetailProps) {
   const color = useColor();
   const inner = Math.max(10, width - 4);
-  const lines: ReactNode[] = [];
+  const lines: ReactElement[] = [];
   if (!cp) {
     lines.push(<Text key="none" dimColor>no charge point selected</Text>);
   } else {
@@ -75,9 +82,13 @@ export function CpDetail({ cp, power, now, width, height }: CpDetailProps) {
       </Text>,
     );
   }
+  const kept = keepByRank(
+    lines.map((node) => ({ node, rank: RANK[String(node.key)] ?? 0 })),
+    Math.max(1, height - 2),
+  );
   return (
     <Box width={width} height={height} flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1} flexShrink={0} overflow="hidden">
-      {lines.slice(0, Math.max(1, height - 2))}
+      {kept.map((l) => l.node)}
     </Box>
   );
 }

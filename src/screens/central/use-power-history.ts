@@ -10,7 +10,7 @@ export function usePowerHistory(store: ReadableStore<CentralSnapshot>): PowerHis
   const { clock } = useScreenEnv();
   const [history] = useState(() => new PowerHistory(60));
   useEffect(() => {
-    const source = throttled(store);
+    const source = throttled(store, clock);
     const observe = () => history.observe(source.getSnapshot().cps, clock.now());
     observe();
     const unsubscribe = source.subscribe(observe);

@@ -2,10 +2,12 @@ import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { ChargePointSnapshot } from '../../roles/cp/index.js';
 import { BigText } from '../shared/big-text.js';
-import { fmtElapsed, fmtEur, fmtKw, fmtKwh, fmtPrice } from '../shared/format.js';
+import { fmtKw } from '../shared/format.js';
 import { Gauge } from '../shared/gauge.js';
 import { useColor } from '../shared/screen-context.js';
+import { Segments } from '../shared/segments.js';
 import { styleOf } from '../shared/state-style.js';
+import { energyLine, lastSupplyLine, placeLine, supplyingLine } from './meter-lines.js';
 
 function Registration({ snap }: { snap: ChargePointSnapshot }) {
   const color = useColor();
@@ -39,27 +41,18 @@ export function MeterPanel({ snap, now, width, height }: { snap: ChargePointSnap
         {snap.outOfService && snap.state !== 'OUT_OF_SERVICE' ? ' (out of service)' : ''}
       </Text>
       <Registration snap={snap} />
-      <Text wrap="truncate-end">
-        {snap.location} · {fmtPrice(snap.pricePerKwh)} · max {fmtKw(snap.maxKw)}
-        {snap.speed !== 1 ? ` · speed ×${snap.speed}` : ''}
-      </Text>
+      <Segments line={placeLine(snap, inner)} />
       <Text> </Text>
       {s ? (
         <>
-          <Text wrap="truncate-end">
-            supplying <Text bold>{s.driverId}</Text> <Text dimColor>session {s.sessionId.slice(0, 8)}</Text>
-          </Text>
+          <Segments line={supplyingLine(s, inner)} />
           <Text wrap="truncate-end">
             power <Gauge value={s.kw} max={snap.maxKw} width={inner - 6} label={`${fmtKw(s.kw)} / ${fmtKw(snap.maxKw)}`} />
           </Text>
-          <Text wrap="truncate-end">
-            energy <Text bold>{fmtKwh(s.kwh)}</Text> · cost <Text bold>{fmtEur(s.eur)}</Text> · elapsed {fmtElapsed(now - s.startedAt)}
-          </Text>
+          <Segments line={energyLine(s, now, inner)} />
         </>
       ) : last ? (
-        <Text wrap="truncate-end" dimColor>
-          last supply: {last.driverId} {fmtKwh(last.kwh)} · {fmtEur(last.eur)} · {fmtElapsed(last.endedAt - last.startedAt)} ({last.reason})
-        </Text>
+        <Segments line={lastSupplyLine(last, inner)} dimColor />
       ) : (
         <Text dimColor>no vehicle plugged in</Text>
       )}

@@ -5,16 +5,18 @@ export interface StateStyle {
   word: string;
   glyph: string;
   color: string;
+  /** The word where room is short (a status line on a narrow terminal). */
+  short?: string;
 }
 
 export const ORANGE = '#FFA500';
 
 export const CP_STATE_STYLE: Record<CpState, StateStyle> = {
-  AVAILABLE: { word: 'AVAILABLE', glyph: '●', color: 'green' },
-  CHARGING: { word: 'CHARGING', glyph: '↯', color: 'green' },
-  OUT_OF_SERVICE: { word: 'OUT OF SERVICE', glyph: '⊘', color: ORANGE },
-  FAULTED: { word: 'FAULTED', glyph: '✖', color: 'red' },
-  DISCONNECTED: { word: 'DISCONNECTED', glyph: '○', color: 'gray' },
+  AVAILABLE: { word: 'AVAILABLE', glyph: '●', color: 'green', short: 'avail' },
+  CHARGING: { word: 'CHARGING', glyph: '↯', color: 'green', short: 'charging' },
+  OUT_OF_SERVICE: { word: 'OUT OF SERVICE', glyph: '⊘', color: ORANGE, short: 'stopped' },
+  FAULTED: { word: 'FAULTED', glyph: '✖', color: 'red', short: 'faulted' },
+  DISCONNECTED: { word: 'DISCONNECTED', glyph: '○', color: 'gray', short: 'offline' },
 };
 
 /** Meter-side states that central does not have. */

@@ -1,31 +1,30 @@
+import { systemClock, type Clock } from '../../bus/clock.js';
 import type { ReadableStore } from '../../roles/shared/store.js';
 
-export interface ThrottleTimers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realTimers: ThrottleTimers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+/** What the throttle needs of a clock: the screen's clock (a fake one in tests). */
+export type ThrottleTimers = Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
 
 /** At most ten renders a second. */
 export const DEFAULT_FRAME_MS = 100;
 
+type Pending = { kind: 'clock'; handle: unknown } | { kind: 'soon'; handle: NodeJS.Immediate };
+
 /**
- * A ReadableStore that passes its source's changes on at most once per `intervalMs`: changes
- * arriving in between are folded into one flush by a timer, and the snapshot React sees only
+ * A ReadableStore that passes its source's changes on at most once per `intervalMs` of the given
+ * clock: changes arriving in between are folded into one flush, and the snapshot React sees only
  * moves at a flush. It subscribes to the source only while it has listeners of its own.
+ *
+ * The interval is measured on the screen's clock, so under a test's fake clock which snapshots
+ * reach the screen depends on fake time only, not on how fast the machine ran the test. A change
+ * after a quiet interval is flushed on the next turn of the event loop (setImmediate, not a clock
+ * timer: that would wait for a fake clock to be advanced), so a synchronous burst is still one flush.
  */
 export class ThrottledStore<T> implements ReadableStore<T> {
   private current: T | undefined;
   private hasCurrent = false;
   private readonly listeners = new Set<() => void>();
   private unsubscribeSource: (() => void) | null = null;
-  private timer: unknown = null;
+  private pending: Pending | null = null;
   private lastFlush = -Infinity;
   /** Flushes that told listeners (tests count them). */
   flushes = 0;
@@ -33,7 +32,7 @@ export class ThrottledStore<T> implements ReadableStore<T> {
   constructor(
     private readonly source: ReadableStore<T>,
     private readonly intervalMs = DEFAULT_FRAME_MS,
-    private readonly timers: ThrottleTimers = realTimers,
+    private readonly clock: ThrottleTimers = systemClock,
   ) {}
 
   getSnapshot = (): T => {
@@ -59,14 +58,14 @@ export class ThrottledStore<T> implements ReadableStore<T> {
   };
 
   private readonly onSourceChange = (): void => {
-    if (this.timer !== null) return;
-    const wait = Math.max(0, this.lastFlush + this.intervalMs - this.timers.now());
-    this.timer = this.timers.setTimeout(this.flush, wait);
+    if (this.pending !== null) return;
+    const wait = this.lastFlush + this.intervalMs - this.clock.now();
+    this.pending = wait > 0 ? { kind: 'clock', handle: this.clock.setTimeout(this.flush, wait) } : { kind: 'soon', handle: setImmediate(this.flush) };
   };
 
   private readonly flush = (): void => {
-    this.timer = null;
-    this.lastFlush = this.timers.now();
+    this.pending = null;
+    this.lastFlush = this.clock.now();
     const next = this.source.getSnapshot();
     if (this.hasCurrent && next === this.current) return;
     this.current = next;
@@ -78,20 +77,26 @@ export class ThrottledStore<T> implements ReadableStore<T> {
   private stop(): void {
     this.unsubscribeSource?.();
     this.unsubscribeSource = null;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
+    if (this.pending?.kind === 'clock') this.clock.clearTimeout(this.pending.handle);
+    if (this.pending?.kind === 'soon') clearImmediate(this.pending.handle);
+    this.pending = null;
   }
 }
 
-const shared = new WeakMap<ReadableStore<unknown>, ThrottledStore<unknown>>();
+const shared = new WeakMap<ThrottleTimers, WeakMap<ReadableStore<unknown>, ThrottledStore<unknown>>>();
 
-/** One throttled wrapper per source store, shared by every component reading it. */
-export function throttled<T>(store: ReadableStore<T>): ThrottledStore<T> {
+/** One throttled wrapper per source store and clock, shared by every component reading it. */
+export function throttled<T>(store: ReadableStore<T>, clock: ThrottleTimers = systemClock): ThrottledStore<T> {
   if (store instanceof ThrottledStore) return store as ThrottledStore<T>;
-  let wrapper = shared.get(store);
+  let byStore = shared.get(clock);
+  if (!byStore) {
+    byStore = new WeakMap();
+    shared.set(clock, byStore);
+  }
+  let wrapper = byStore.get(store);
   if (!wrapper) {
-    wrapper = new ThrottledStore<unknown>(store);
-    shared.set(store, wrapper);
+    wrapper = new ThrottledStore<unknown>(store, DEFAULT_FRAME_MS, clock);
+    byStore.set(store, wrapper);
   }
   return wrapper as ThrottledStore<T>;
 }
