@@ -9,6 +9,7 @@ export const CENTRAL_KEYS: readonly KeyHelp[] = [
   { keys: 'r', label: 'resume', help: 'resume the selected charge point' },
   { keys: 'S', label: 'stop all', help: 'stop every charge point (asks for confirmation)', drop: 1 },
   { keys: 'R', label: 'resume all', help: 'resume every charge point (asks for confirmation)', drop: 1 },
+  { keys: 'f', label: 'forget', help: 'forget the selected DISCONNECTED charge point for good (asks for confirmation)', drop: 4 },
   { keys: '/', label: 'filter', help: 'filter by id, location or state; Enter keeps it, Esc clears it', drop: 2 },
   { keys: 'Esc', label: 'clear filter', help: 'clear the filter', hint: false },
   { keys: '?', label: 'help', help: 'show or hide this help' },

@@ -21,7 +21,7 @@ import { gridShape } from './grid-layout.js';
 import { TotalsBar } from './totals-bar.js';
 import { totalsLines } from './totals-lines.js';
 import { useCentralKeys } from './use-central-keys.js';
-import { useCentralState } from './use-central-state.js';
+import { useCentralState, type Confirm } from './use-central-state.js';
 import { usePowerHistory } from './use-power-history.js';
 
 export interface CentralScreenProps {
@@ -29,10 +29,16 @@ export interface CentralScreenProps {
   title?: string;
 }
 
-const CONFIRM_TEXT = {
-  'stop-all': { text: 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels', short: 'Stop ALL charge points? y confirms, other keys cancel' },
-  'resume-all': { text: 'Resume ALL charge points? y to confirm, any other key cancels', short: 'Resume ALL charge points? y confirms, other keys cancel' },
-};
+function confirmText(confirm: Confirm): { text: string; short: string } {
+  switch (confirm.kind) {
+    case 'stop-all':
+      return { text: 'Stop ALL charge points (ends every supply)? y to confirm, any other key cancels', short: 'Stop ALL charge points? y confirms, other keys cancel' };
+    case 'resume-all':
+      return { text: 'Resume ALL charge points? y to confirm, any other key cancels', short: 'Resume ALL charge points? y confirms, other keys cancel' };
+    case 'forget':
+      return { text: `${confirm.question} y to confirm, any other key cancels`, short: `Forget ${confirm.cpId} for good? y confirms, other keys cancel` };
+  }
+}
 
 /** Who leads: a standby says so loudly and names the active central. */
 function leaderBadge(snap: CentralSnapshot): { text: string; tone: 'warn' | 'ok' } | undefined {
@@ -73,11 +79,12 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
     panels,
     run,
     cancelled: () => setNotice({ text: 'cancelled', tone: 'error' }),
+    refused: (text) => setNotice({ text, tone: 'error' }),
     quit,
   });
 
   const message = ui.confirm
-    ? { ...CONFIRM_TEXT[ui.confirm], tone: 'prompt' as const }
+    ? { ...confirmText(ui.confirm), tone: 'prompt' as const }
     : ui.editingFilter
       ? { text: `filter: ${ui.filter}▏ (Enter keeps it, Esc clears it)`, short: `filter: ${ui.filter}▏ (Enter/Esc)`, tone: 'prompt' as const }
       : notice;

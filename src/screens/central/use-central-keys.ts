@@ -1,5 +1,6 @@
 import type { Key } from 'ink';
 import type { Dispatch } from 'react';
+import { describeForget, nothingToForget, planForget, readOnlyRefusal } from '../../roles/central/index.js';
 import type { IntentResult } from '../../roles/shared/role.js';
 import { isQuitKey, useKeys } from '../shared/use-keys.js';
 import type { CentralRole } from './central-role.js';
@@ -18,7 +19,19 @@ export interface CentralKeysArgs {
   panels: boolean;
   run: (intent: () => Promise<IntentResult>) => void;
   cancelled: () => void;
+  /** Says why a key did nothing (read-only standby, a CP that cannot be forgotten). */
+  refused: (text: string) => void;
   quit: () => void;
+}
+
+/** `f`: asks before forgetting the selected CP, or says at once why it cannot be forgotten. */
+function forgetAsked(a: CentralKeysArgs, cpId: string): void {
+  const snapshot = a.central.store.getSnapshot();
+  if (snapshot.phase !== 'serving') return a.refused(readOnlyRefusal(snapshot.leadership.active).text);
+  const plan = planForget(snapshot.cps, cpId);
+  const none = nothingToForget(plan);
+  if (none) return a.refused(none);
+  a.dispatch({ type: 'confirm', what: { kind: 'forget', cpId, question: describeForget(plan) } });
 }
 
 function moveOf(input: string, key: Key): Move | null {
@@ -33,7 +46,7 @@ function moveOf(input: string, key: Key): Move | null {
   return null;
 }
 
-/** The monitor's keys: selection, s/r/S/R intents (S/R confirmed), `/` filter, `?` help, q. */
+/** The monitor's keys: selection, s/r/S/R/f intents (S/R/f confirmed), `/` filter, `?` help, q. */
 export function useCentralKeys(a: CentralKeysArgs): void {
   useKeys((input, key) => {
     const { ui, dispatch } = a;
@@ -59,7 +72,7 @@ export function useCentralKeys(a: CentralKeysArgs): void {
       const what = ui.confirm;
       dispatch({ type: 'confirm', what: null });
       if (input === 'y' || input === 'Y' || key.return) {
-        a.run(() => (what === 'stop-all' ? a.central.stop('all') : a.central.resume('all')));
+        a.run(() => (what.kind === 'stop-all' ? a.central.stop('all') : what.kind === 'resume-all' ? a.central.resume('all') : a.central.forget(what.cpId)));
       } else {
         a.cancelled();
       }
@@ -82,9 +95,12 @@ export function useCentralKeys(a: CentralKeysArgs): void {
         if (selected) a.run(() => a.central.resume(selected));
         return;
       case 'S':
-        return dispatch({ type: 'confirm', what: 'stop-all' });
+        return dispatch({ type: 'confirm', what: { kind: 'stop-all' } });
       case 'R':
-        return dispatch({ type: 'confirm', what: 'resume-all' });
+        return dispatch({ type: 'confirm', what: { kind: 'resume-all' } });
+      case 'f':
+        if (selected) forgetAsked(a, selected);
+        return;
     }
   });
 }

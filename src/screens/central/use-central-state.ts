@@ -1,7 +1,8 @@
 import { useReducer } from 'react';
 import { moveIndex, type GridShape, type Move } from './grid-layout.js';
 
-export type Confirm = 'stop-all' | 'resume-all';
+/** A question the monitor asks before acting: every CP at once, or forgetting one for good. */
+export type Confirm = { kind: 'stop-all' } | { kind: 'resume-all' } | { kind: 'forget'; cpId: string; question: string };
 
 /** The monitor's own UI state; the CPs themselves live in central's store. */
 export interface CentralUiState {
