@@ -259,3 +259,51 @@ test("today's totals count the sessions that ended on central's local day, and s
   assert.equal(next.sessions, 1);
   assert.equal(next.kwh, 2.5);
 });
+
+test('every reading reaches the driver and the monitor; cp-state carries live figures at most every 5 s, a state change at once', async () => {
+  const net = testNet();
+  const { central, cp, driver, sessionId } = await charging(net);
+  const states = () => sent(net, 'cp-state', 'cp.state').filter((m) => m.payload.id === 'CP1');
+  const before = states().length;
+  for (let seq = 1; seq <= 10; seq++) {
+    await cp.heartbeat('supplying', sessionId);
+    await cp.telemetry(sessionId, seq, 1.2345 + seq * 0.1);
+    await run(net, 1000);
+    assert.equal(stateOf(central, 'CP1')?.supply?.lastSeq, seq, 'the monitor shows each reading');
+  }
+  assert.deepEqual(driver.progress().slice(-10).map((p) => p.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'the driver gets each reading');
+  const live = states().slice(before);
+  assert.ok(live.length >= 1 && live.length <= 3, `10 readings in 10 s made ${live.length} cp-state records (at most one per 5 s)`);
+  for (let t = 0; t < 5; t++) {
+    await cp.heartbeat('supplying', sessionId);
+    await run(net, 1000);
+  }
+  assert.equal(states().at(-1)?.payload.supply?.lastSeq, 10, 'the last reading reaches cp-state within 5 s');
+
+  const quiet = states().length;
+  await cp.fault();
+  await flush(net);
+  assert.equal(states().length, quiet + 1, 'a fault goes out with the next commit');
+  assert.equal(states().at(-1)?.payload.faulted, true);
+  await central.close();
+});
+
+test('a central that adopts a supply from cp-state takes the next reading as its baseline, not as a gap', async () => {
+  const net = testNet();
+  const { central, cp, sessionId } = await charging(net);
+  for (let seq = 1; seq <= 3; seq++) await cp.telemetry(sessionId, seq, 1.3 + seq * 0.1);
+  await flush(net);
+  await central.close();
+  const restarted = await startTestCentral(net);
+  await flush(net);
+  const gaps: unknown[] = [];
+  restarted.onEvent((e) => e.kind === 'telemetry-gap' && gaps.push(e.data));
+  // cp-state may hold an older seq than the last applied one: the first reading re-bases.
+  await cp.telemetry(sessionId, 9, 2.5);
+  await flush(net);
+  assert.deepEqual(gaps, []);
+  await cp.telemetry(sessionId, 12, 2.8);
+  await flush(net);
+  assert.deepEqual(gaps, [{ cpId: 'CP1', sessionId, expected: 10, got: 12 }], 'after the baseline a gap is a gap again');
+  await restarted.close();
+});

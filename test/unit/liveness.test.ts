@@ -11,7 +11,7 @@ import { EventFeed } from '../../src/roles/shared/events.js';
 function oneCp(now: { t: number }) {
   const table = new CpTable();
   table.put({ id: 'CP1', location: '', pricePerKwh: 0.3, maxKw: 22, instanceId: randomUUID(), state: 'AVAILABLE', outOfService: false, faulted: false, registeredAt: 1, supply: null, recentSessions: [], totals: { sessions: 0, kwh: 0, eur: 0 }, connected: true, lastHeartbeatAt: 1000 });
-  table.takeChanged();
+  table.discardChanges();
   const events = new EventFeed<string>(() => now.t);
   const ctx = {
     clock: { now: () => now.t },

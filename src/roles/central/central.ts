@@ -142,7 +142,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
         mirrored = false;
         // A standby publishes nothing: what it mirrored is not a change to write. Once this
         // central takes over, the table's changes are its own and stay for its next commit.
-        if (!serving() && phase !== 'taking-over') table.takeChanged();
+        if (!serving() && phase !== 'taking-over') table.discardChanges();
         store.changed();
       }
       if (serving() && tailOut.pending > 0) void tailOut.flush();
@@ -211,7 +211,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     table.clear();
     const now = clock.now();
     for (const record of tail.records.values()) table.put(adoptRecord(record, now));
-    table.takeChanged();
+    table.discardChanges();
     phase = 'standby';
     if (active?.instanceId === identity.instanceId) active = null;
     store.changed();

@@ -36,6 +36,8 @@ export interface CentralContext {
    */
   pendingProgress: Map<string, PayloadOf<'driver.progress'>>;
   telemetryGaps: number;
+  /** Supplies adopted from cp-state, whose next reading sets the telemetry baseline (see term.ts). */
+  rebaselined: Set<string>;
   /** Silent CPs central has said it cannot judge yet, with the gist of why (said once per reason). */
   undecided: Map<string, string>;
   /** A second process's registration of a CP left unanswered, by CP id: its instance (said once). */
@@ -61,6 +63,7 @@ export function newContextMaps() {
     undecided: new Map<string, string>(),
     waitingRegistrations: new Map<string, string>(),
     pendingProgress: new Map<string, PayloadOf<'driver.progress'>>(),
+    rebaselined: new Set<string>(),
   };
 }
 

@@ -11,14 +11,29 @@ export function deriveState(cp: Pick<CpRecord, 'connected' | 'faulted' | 'outOfS
 }
 
 /**
+ * How stale a supply's live figures (kW, kWh, €, telemetry seq) may be on cp-state. cp-state says
+ * what a CP is; drivers get each reading of their own supply on driver-updates, and only standbys
+ * and a central that restarts read live figures from cp-state (a ticket's kWh is the CP's own
+ * final reading either way). Re-publishing a CP's whole record at every reading made every driver
+ * decode the network's telemetry.
+ */
+export const LIVE_STATE_MS = 5000;
+
+/**
  * Central's CPs, mutable inside, with what the rest needs cheaply: which driver has an open supply
- * where, which CPs changed since the last publish (their cp-state is re-published once per batch),
- * and frozen per-CP views that keep their identity while a CP does not change.
+ * where, which CPs changed since the last publish (their cp-state is re-published once per batch;
+ * live figures alone at most every LIVE_STATE_MS), and frozen per-CP views that keep their
+ * identity while a CP does not change.
  */
 export class CpTable {
   private readonly records = new Map<string, CpRecord>();
   private readonly driverToCp = new Map<string, string>();
   private readonly changed = new Set<string>();
+  /** CPs whose live figures changed and are not on cp-state yet. */
+  private readonly live = new Set<string>();
+  private readonly publishedAt = new Map<string, number>();
+  /** Something a view shows changed since takeViewChange. */
+  private viewsChanged = false;
   private readonly viewCache = new Map<string, CpView>();
   private sorted: CpView[] | null = null;
   /** Ids in order; they change only when a CP is added, not on every touch. */
@@ -41,6 +56,9 @@ export class CpTable {
     this.records.clear();
     this.driverToCp.clear();
     this.changed.clear();
+    this.live.clear();
+    this.publishedAt.clear();
+    this.viewsChanged = true;
     this.viewCache.clear();
     this.sorted = null;
     this.sortedIds = null;
@@ -63,6 +81,9 @@ export class CpTable {
     if (record.supply) this.driverToCp.delete(record.supply.driverId);
     this.records.delete(id);
     this.changed.delete(id);
+    this.live.delete(id);
+    this.publishedAt.delete(id);
+    this.viewsChanged = true;
     this.viewCache.delete(id);
     this.sorted = null;
     this.sortedIds = null;
@@ -72,8 +93,27 @@ export class CpTable {
   touch(cp: CpRecord): void {
     cp.state = deriveState(cp);
     this.changed.add(cp.id);
-    this.viewCache.delete(cp.id);
+    this.live.delete(cp.id);
+    this.viewChanged(cp.id);
+  }
+
+  /** Call after a supply's live figures changed: views show it now, cp-state within LIVE_STATE_MS. */
+  touchLive(cp: CpRecord): void {
+    if (!this.changed.has(cp.id)) this.live.add(cp.id);
+    this.viewChanged(cp.id);
+  }
+
+  private viewChanged(id: string): void {
+    this.viewCache.delete(id);
     this.sorted = null;
+    this.viewsChanged = true;
+  }
+
+  /** Whether a view changed since the last call (the store then re-reads the table). */
+  takeViewChange(): boolean {
+    const changed = this.viewsChanged;
+    this.viewsChanged = false;
+    return changed;
   }
 
   openSupply(cp: CpRecord, supply: Supply): void {
@@ -94,19 +134,29 @@ export class CpTable {
     return id === undefined ? undefined : this.records.get(id);
   }
 
-  /** CPs changed since the last call, to publish on cp-state. */
-  takeChanged(): CpRecord[] {
+  /** CPs to publish on cp-state now: every changed one, and those whose live figures are due. */
+  takeChanged(now: number): CpRecord[] {
     const out: CpRecord[] = [];
-    for (const id of this.changed) {
+    const take = (id: string) => {
       const cp = this.records.get(id);
-      if (cp) out.push(cp);
-    }
+      if (!cp) return;
+      out.push(cp);
+      this.publishedAt.set(id, now);
+    };
+    for (const id of this.changed) take(id);
     this.changed.clear();
+    for (const id of this.live) {
+      if (now - (this.publishedAt.get(id) ?? -Infinity) < LIVE_STATE_MS) continue;
+      this.live.delete(id);
+      take(id);
+    }
     return out;
   }
 
-  hasChanges(): boolean {
-    return this.changed.size > 0;
+  /** Drops what is waiting to be published (a standby's mirror is cp-state itself). */
+  discardChanges(): void {
+    this.changed.clear();
+    this.live.clear();
   }
 
   views(): CpView[] {

@@ -143,7 +143,8 @@ export function onTelemetry(ctx: CentralContext, msg: MessageOf<'supply.telemetr
     ctx.counters.duplicates++;
     return;
   }
-  if (p.seq > supply.lastSeq + 1) {
+  const rebaseline = ctx.rebaselined.delete(supply.sessionId);
+  if (p.seq > supply.lastSeq + 1 && !rebaseline) {
     ctx.telemetryGaps++;
     ctx.events.emit(
       'telemetry-gap',
@@ -152,12 +153,14 @@ export function onTelemetry(ctx: CentralContext, msg: MessageOf<'supply.telemetr
     );
   }
   supply.lastSeq = p.seq;
+  const confirming = !supply.confirmed;
   supply.confirmed = true;
   supply.kw = p.kw;
   // Energy is cumulative, so a gap loses no energy; money is recomputed at central's price.
   supply.kwh = Math.max(supply.kwh, p.kwh);
   supply.eur = chargeTicket(supply.kwh, supply.pricePerKwh).totalEur;
-  ctx.table.touch(cp);
+  if (confirming) ctx.table.touch(cp);
+  else ctx.table.touchLive(cp);
   ctx.pendingProgress.set(supply.sessionId, {
     driverId: supply.driverId,
     sessionId: supply.sessionId,

@@ -84,10 +84,8 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
   const commit = (): Promise<void> => {
     if (closed) return Promise.resolve();
     if (ctx.pendingProgress.size > 0) sendProgress(ctx);
-    if (ctx.table.hasChanges()) {
-      for (const cp of ctx.table.takeChanged()) ctx.out.add('cp.state', cp);
-      options.changed();
-    }
+    for (const cp of ctx.table.takeChanged(clock.now())) ctx.out.add('cp.state', cp);
+    if (ctx.table.takeViewChange()) options.changed();
     return ctx.out.flush();
   };
   /** Batches of several partitions are handled at once: their outputs go out in one publish. */
@@ -115,7 +113,11 @@ export async function startTerm(options: TermOptions): Promise<{ term: Term; com
     ctx.table.put(adoptRecord(record, now));
     ctx.rebuiltAt.set(record.id, now);
   }
-  ctx.table.takeChanged(); // nothing to re-publish: this is what cp-state says
+  ctx.table.discardChanges(); // nothing to re-publish: this is what cp-state says
+  // Their live figures on cp-state may be a few seconds old: the next reading of each is the new
+  // baseline, not a gap in the CP's telemetry.
+  ctx.rebaselined.clear();
+  for (const cp of ctx.table.all()) if (cp.supply) ctx.rebaselined.add(cp.supply.sessionId);
   ctx.partitions = ctx.partitions.renewed();
   ctx.heartbeatPartition.clear();
   ctx.hearingSince = null;
