@@ -5,15 +5,15 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
 import { startDemo } from '../roles/demo/demo.js';
+import { DriverRun } from '../roles/driver/index.js';
 import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
-import type { DriverMode as ScreenDriverMode } from '../screens/driver/driver-role.js';
 import { connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { demoBus } from './roles/demo-command.js';
-import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
+import { connectDriver, driverMode } from './roles/driver-command.js';
 import type { CommonArgs } from './run-command.js';
 import { noteInterrupt } from './interrupted.js';
 
@@ -49,12 +49,14 @@ export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs
 export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
   const { id, mode } = driverMode(argv);
   const { bus, driver } = await connectDriver(config, id, beforeScreen);
-  const screenMode = toScreenMode(mode);
-  const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(screenMode && { mode: screenMode }) });
+  const run = mode.kind === 'interactive' ? undefined : DriverRun.start(driver, mode);
+  const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(run && { run }) });
   if (result.interrupted) noteInterrupt();
+  const outcome = run ? await run.done : null;
   await driver.close();
   await bus.close();
-  return mode.kind === 'interactive' ? 0 : result.exitCode;
+  // The interactive menu is ended by q, which the README's table counts as done (0).
+  return outcome ? outcome.exitCode : 0;
 }
 
 export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
@@ -65,14 +67,4 @@ export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig)
   await demo.close();
   await bus.close();
   return 0;
-}
-
-function toScreenMode(mode: DriverMode): ScreenDriverMode | undefined {
-  const stops = {
-    ...(mode.kind !== 'interactive' && mode.stopAtKwh !== undefined && { kwh: mode.stopAtKwh }),
-    ...(mode.kind !== 'interactive' && mode.stopAfterMs !== undefined && { seconds: mode.stopAfterMs / 1000 }),
-  };
-  if (mode.kind === 'single') return { kind: 'single', cpId: mode.cpId, ...stops };
-  if (mode.kind === 'file') return { kind: 'file', cpIds: mode.cpIds, pauseMs: mode.pauseMs, ...stops };
-  return undefined;
 }

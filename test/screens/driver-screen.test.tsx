@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDriver } from '../../src/roles/driver/index.js';
-import { DriverRun } from '../../src/screens/driver/driver-run.js';
+import { DriverRun, startDriver } from '../../src/roles/driver/index.js';
 import { DriverScreen } from '../../src/screens/driver/driver-screen.js';
 import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
 import { spy, startNetwork, type Network } from './net.js';
@@ -105,7 +104,7 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
   });
 
   it('file mode shows the queue and its progress, and stays open at the end', async () => {
-    const run = DriverRun.start(net.driver, { kind: 'file', cpIds: ['CP001', 'CP003'], pauseMs: 1000, seconds: 2 }, net.clock);
+    const run = DriverRun.start(net.driver, { kind: 'file', cpIds: ['CP001', 'CP003'], pauseMs: 1000, stopAfterMs: 2000 }, { clock: net.clock });
     const { r, frame } = open(110, 32, run);
     await waitFor(() => assert.match(frame(), /services file \(0\/2 done\)/));
     assert.doesNotMatch(frame(), /Enter request/);
@@ -123,7 +122,7 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
   });
 
   it('q during a single run stops the supply, waits for the ticket, then quits', async () => {
-    const run = DriverRun.start(net.driver, { kind: 'single', cpId: 'CP001' }, net.clock);
+    const run = DriverRun.start(net.driver, { kind: 'single', cpId: 'CP001' }, { clock: net.clock });
     const { r, frame } = open(110, 32, run);
     await advance(net, 3000);
     await waitFor(() => assert.match(frame(), /charging at CP001/));
@@ -135,8 +134,9 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     await advance(net, 1000);
     await r.exited;
     const outcome = await run.done;
-    assert.equal(outcome?.kind, 'single');
-    assert.equal(outcome?.kind === 'single' && outcome.result.status, 'completed');
+    assert.equal(outcome.kind, 'single');
+    assert.deepEqual(outcome.results.map((r) => r.status), ['completed']);
+    assert.equal(outcome.exitCode, 0);
     r.unmount();
   });
 

@@ -1,4 +1,4 @@
-import { resultFromTicket, type Driver } from '../../roles/driver/index.js';
+import { resultFromRefusal, resultFromTicket, servicesExitCode, type Driver, type ServiceResult } from '../../roles/driver/index.js';
 import type { RoleEvent } from '../../roles/shared/events.js';
 import type { Shutdown } from '../shutdown.js';
 import { readStdinLines } from '../stdin-lines.js';
@@ -13,7 +13,7 @@ export const DRIVER_SESSION_HELP = 'commands: list | request CP_ID | stop | tick
  */
 export async function runDriverSession(driver: Driver, shutdown: Shutdown, print: (e: RoleEvent) => void): Promise<number> {
   const say = (kind: string, text: string, data: Record<string, unknown> = {}) => print({ at: Date.now(), kind, text, data });
-  let refused = 0;
+  const refused: ServiceResult[] = [];
   say('ready', `driver ${driver.id} ready; ${DRIVER_SESSION_HELP}`);
   const stopReading = readStdinLines(
     async (line) => {
@@ -28,7 +28,7 @@ export async function runDriverSession(driver: Driver, shutdown: Shutdown, print
         case 'charge': {
           if (!arg) return say('command-error', 'request needs a CP id');
           const answer = await driver.request(arg);
-          if (!answer.granted) refused++;
+          if (!answer.granted) refused.push(resultFromRefusal(answer));
           return;
         }
         case 'stop': {
@@ -50,6 +50,6 @@ export async function runDriverSession(driver: Driver, shutdown: Shutdown, print
   );
   await shutdown.requested;
   stopReading();
-  const cutShort = driver.store.getSnapshot().tickets.filter((t) => resultFromTicket(t.cpId, t).status !== 'completed').length;
-  return refused + cutShort > 0 ? 1 : 0;
+  const supplied = driver.store.getSnapshot().tickets.map((t) => resultFromTicket(t.cpId, t));
+  return servicesExitCode([...refused, ...supplied]);
 }

@@ -1,5 +1,5 @@
 import type { DenialCode, Ticket, TicketReason } from '../../protocol/index.js';
-import type { RequestFailure } from './types.js';
+import type { RequestFailure, RequestResult } from './types.js';
 
 /**
  * How one requested service ended. `completed`: a ticket for a supply the driver or the vehicle
@@ -16,6 +16,12 @@ const COMPLETED_REASONS: ReadonlySet<TicketReason> = new Set<TicketReason>(['dri
 
 export function resultFromTicket(cpId: string, ticket: Ticket): ServiceResult {
   return COMPLETED_REASONS.has(ticket.reason) ? { status: 'completed', cpId, ticket } : { status: 'interrupted', cpId, ticket };
+}
+
+/** A request central refused (`denied`), or one that got no answer (`failed`). */
+export function resultFromRefusal(answer: Extract<RequestResult, { granted: false }>): ServiceResult {
+  const { cpId, code, reason } = answer;
+  return code === 'timeout' || code === 'closed' ? { status: 'failed', cpId, reason } : { status: 'denied', cpId, code, reason };
 }
 
 export function describeResult(result: ServiceResult): string {

@@ -14,7 +14,7 @@ import { CpMenu } from './cp-menu.js';
 import { driverTone } from './driver-events.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import type { DriverRun, RunProgress } from './driver-run.js';
+import type { DriverRun, RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
 import { Receipt, RECEIPT_HEIGHT } from './receipt.js';
 import { RunPanel } from './run-panel.js';
