@@ -116,7 +116,9 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     for (let i = 0; i < 20 && run.active; i++) await advance(net, 500);
     await run.done;
     await waitFor(() => assert.match(frame(), /done: 2 of 2 services completed · q quits/));
-    assert.match(frame(), /✓ completed +CP001 CP001 completed: \d\.\d{3} kWh/);
+    // the row names the CP and the status once, then the figures
+    assert.match(frame(), /✓ completed +CP001 \d\.\d{3} kWh, \d\.\d\d € \(driver-stop\)/);
+    assert.doesNotMatch(frame(), /CP001 CP001|completed +CP001 completed/);
     assert.match(frame(), /✓ completed +CP003/);
     await r.press('q');
     await r.exited;

@@ -6,14 +6,14 @@ import type { RunMode } from './driver-mode.js';
 import { servicesExitCode } from './exit-code.js';
 import { runFile } from './run-file.js';
 import { runSingle, type RunnerEventKind } from './run-single.js';
-import type { ServiceResult } from './service-result.js';
+import { resultDetail, type ServiceResult } from './service-result.js';
 
 export type QueueStatus = 'waiting' | 'requesting' | 'stopping' | ServiceResult['status'];
 
 export interface QueueItem {
   cpId: string;
   status: QueueStatus;
-  /** The result line, or why it is stopping. */
+  /** The result's figures or reason, or why it is stopping (the CP and status are shown apart). */
   text: string;
 }
 
@@ -107,8 +107,9 @@ export class DriverRun {
       case 'stop-reached':
         return this.setItem(cpId, ['requesting'], { status: 'stopping', text: String(event.data['why'] ?? '') });
       case 'service-result': {
-        const status = event.data['status'] as ServiceResult['status'];
-        return this.setItem(cpId, ['requesting', 'stopping'], { status, text: event.text });
+        // The runner's event data is the ServiceResult itself.
+        const result = event.data as unknown as ServiceResult;
+        return this.setItem(cpId, ['requesting', 'stopping'], { status: result.status, text: resultDetail(result) });
       }
       case 'pause':
         if (this.aborted) return;

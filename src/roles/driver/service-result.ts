@@ -24,17 +24,20 @@ export function resultFromRefusal(answer: Extract<RequestResult, { granted: fals
   return code === 'timeout' || code === 'closed' ? { status: 'failed', cpId, reason } : { status: 'denied', cpId, code, reason };
 }
 
+/** One line for the log: `CP001 completed: 0.300 kWh, 0.11 € (driver-stop)`. */
 export function describeResult(result: ServiceResult): string {
+  return `${result.cpId} ${result.status}: ${resultDetail(result)}`;
+}
+
+/** What a result says beyond its CP and status (a queue row shows those in columns of its own). */
+export function resultDetail(result: ServiceResult): string {
   switch (result.status) {
     case 'completed':
     case 'interrupted':
-      return (
-        `${result.cpId} ${result.status}: ${result.ticket.kwh.toFixed(3)} kWh, ` +
-        `${result.ticket.totalEur.toFixed(2)} € (${result.ticket.reason})`
-      );
+      return `${result.ticket.kwh.toFixed(3)} kWh, ${result.ticket.totalEur.toFixed(2)} € (${result.ticket.reason})`;
     case 'denied':
-      return `${result.cpId} denied: ${result.reason} (${result.code})`;
+      return `${result.reason} (${result.code})`;
     case 'failed':
-      return `${result.cpId} failed: ${result.reason}`;
+      return result.reason;
   }
 }
