@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DriverRun, startDriver } from '../../src/roles/driver/index.js';
+import { DriverRun, startDriver, type DriverCpView, type DriverSnapshot } from '../../src/roles/driver/index.js';
+import { newCounters } from '../../src/roles/shared/counters.js';
+import { SnapshotStore } from '../../src/roles/shared/store.js';
+import type { DriverRole } from '../../src/screens/driver/driver-role.js';
 import { DriverScreen } from '../../src/screens/driver/driver-screen.js';
 import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
 import { spy, startNetwork, type Network } from './net.js';
@@ -85,6 +88,15 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     r.unmount();
   });
 
+  it('the ticket list keeps each line whole at 100 columns (the time gives way, not the reason)', async () => {
+    assert.ok(net.driver.store.getSnapshot().tickets.length > 0, 'an earlier test left a ticket');
+    const { r, frame } = open(100, 32);
+    await waitFor(() => assert.match(frame(), /tickets this run/));
+    assert.match(frame(), /CP002 \d\.\d{3} kWh \d\.\d\d € driver-stop/);
+    assert.doesNotMatch(frame(), /driver-…/);
+    r.unmount();
+  });
+
   it('a denial shows its reason', async () => {
     const { r, frame } = open();
     await waitFor(() => assert.match(frame(), /CP003/));
@@ -150,5 +162,44 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     r.resize(60, 20);
     await waitFor(() => assert.match(frame(), /charge points/));
     r.unmount();
+  });
+});
+
+/** A driver role whose snapshot the test sets: states the real network would take long to reach. */
+function fakeDriver(cps: DriverCpView[]): DriverRole & { calls: string[] } {
+  const calls: string[] = [];
+  const snap: DriverSnapshot = { id: 'DRIVER009', cps, pending: null, supply: null, lastAnswer: null, tickets: [], bus: { state: 'connected', brokers: ['embedded'] } };
+  const store = new SnapshotStore<DriverSnapshot>(() => snap);
+  return {
+    calls,
+    id: snap.id,
+    store,
+    onEvent: () => () => {},
+    counters: newCounters,
+    busStatus: () => snap.bus,
+    request: async (cpId) => {
+      calls.push(`request(${cpId})`);
+      return { granted: false, cpId, requestId: 'r1', code: 'cp-faulted', reason: 'charge point is faulted' };
+    },
+    stopSupply: async () => {
+      calls.push('stopSupply()');
+      return { ok: false, text: 'no supply in progress' };
+    },
+  };
+}
+
+const FAULTED_CP: DriverCpView = { id: 'CP009', location: 'Vigo Norte', pricePerKwh: 0.33, maxKw: 22, state: 'FAULTED' };
+
+describe('driver screen (a fake driver role)', () => {
+  it('the empty receipt keeps its phrases whole, at the narrowest and a usual width', async () => {
+    for (const columns of [96, 110]) {
+      const r = renderScreen(<DriverScreen driver={fakeDriver([FAULTED_CP])} />, { columns, rows: 30 });
+      await waitFor(() => {
+        const f = stripAnsi(r.frame());
+        assert.match(f, /║ no ticket yet +║/, `${columns} columns`);
+        assert.match(f, /║ it appears here when a supply ends +║/, `${columns} columns`);
+      });
+      r.unmount();
+    }
   });
 });
