@@ -125,9 +125,17 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     await advance(net, 1000);
     await waitFor(() => assert.match(frame(), /in progress +CP001/));
     assert.match(frame(), /· waiting +CP003/);
+    for (let i = 0; i < 20 && run.store.getSnapshot().phase !== 'pausing'; i++) await advance(net, 100);
+    // between services nothing is pending or supplying, but Enter is still not the user's
+    await waitFor(() => assert.match(frame(), /pausing \d s before CP003/));
+    await waitFor(() => assert.match(frame(), /the run makes its own requests; Enter works once it is done/));
+    assert.doesNotMatch(frame(), /press Enter|Enter request/);
     for (let i = 0; i < 20 && run.active; i++) await advance(net, 500);
     await run.done;
     await waitFor(() => assert.match(frame(), /done: 2 of 2 services completed · q quits/));
+    // the run is over: the footer offers Enter again, as the session panel does
+    await waitFor(() => assert.match(frame(), /↑↓\/jk choose {2}Enter request {2}x stop/));
+    await waitFor(() => assert.match(frame(), /choose an available charge point and press Enter/));
     // the row names the CP and the status once, then the figures
     assert.match(frame(), /✓ completed +CP001 \d\.\d{3} kWh, \d\.\d\d € \(driver-stop\)/);
     assert.doesNotMatch(frame(), /CP001 CP001|completed +CP001 completed/);
@@ -191,6 +199,22 @@ function fakeDriver(cps: DriverCpView[]): DriverRole & { calls: string[] } {
 const FAULTED_CP: DriverCpView = { id: 'CP009', location: 'Vigo Norte', pricePerKwh: 0.33, maxKw: 22, state: 'FAULTED' };
 
 describe('driver screen (a fake driver role)', () => {
+  it('Enter with only a FAULTED CP listed says why instead of doing nothing; x with no supply says so too', async () => {
+    const driver = fakeDriver([FAULTED_CP]);
+    const r = renderScreen(<DriverScreen driver={driver} />, { columns: 110, rows: 30 });
+    const frame = () => stripAnsi(r.frame());
+    await waitFor(() => assert.match(frame(), /CP009 +Vigo Norte/));
+    // the panel does not invite an Enter that cannot work
+    assert.match(frame(), /no charge point is available: CP009 is faulted/);
+    assert.doesNotMatch(frame(), /press Enter/);
+    await r.press(KEYS.enter);
+    await waitFor(() => assert.match(frame(), /✖ no charge point is available: CP009 is faulted/));
+    assert.deepEqual(driver.calls, [], 'nothing was asked of central');
+    await r.press('x');
+    await waitFor(() => assert.match(frame(), /✖ no supply in progress/));
+    r.unmount();
+  });
+
   it('the empty receipt keeps its phrases whole, at the narrowest and a usual width', async () => {
     for (const columns of [96, 110]) {
       const r = renderScreen(<DriverScreen driver={fakeDriver([FAULTED_CP])} />, { columns, rows: 30 });

@@ -6,3 +6,4 @@ export { servicesExitCode } from './exit-code.js';
 export type { DriverMode, RunMode, StopLimits } from './driver-mode.js';
 export { DriverRun, type DriverRunOptions, type QueueItem, type QueueStatus, type RunOutcome, type RunProgress } from './driver-run.js';
 export * from './types.js';
+export { whyNoRequest, whyNoStop, type RequestGate } from './intent-gates.js';

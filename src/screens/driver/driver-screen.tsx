@@ -14,7 +14,7 @@ import { CpMenu } from './cp-menu.js';
 import { driverTone } from './driver-events.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import type { DriverRun, RunProgress } from '../../roles/driver/index.js';
+import { whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
 import { Receipt, RECEIPT_HEIGHT } from './receipt.js';
 import { RunPanel } from './run-panel.js';
@@ -60,21 +60,25 @@ export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverS
   }, [ui.quitting, busy, quit]);
 
   const cursorId = effectiveCursor(snap.cps, ui.cursorId);
-  const canRequest = !runActive && !snap.pending && !snap.supply && !ui.quitting;
+  const noRequest = whyNoRequest(snap, cursorId, { runActive });
+  const canRequest = noRequest === null && !ui.quitting;
   useDriverKeys({
     driver,
     ui,
     dispatch,
     cps: snap.cps,
     cursorId,
-    canRequest,
-    canStop: snap.supply !== null && !snap.supply.stopping,
+    noRequest,
+    noStop: whyNoStop(snap),
+    quitting: ui.quitting,
     panels,
     run: runIntent,
+    refuse: (why) => setNotice({ text: why, tone: 'error' }),
     quit,
   });
 
-  const keys = progress ? DRIVER_KEYS.filter((k) => k.keys !== 'Enter') : DRIVER_KEYS;
+  // Enter is the run's while it goes on, and the user's again once it is done.
+  const keys = runActive ? DRIVER_KEYS.filter((k) => k.keys !== 'Enter') : DRIVER_KEYS;
   const lastTicket = snap.tickets[snap.tickets.length - 1] ?? null;
   return (
     <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={notice} helpOpen={ui.helpOpen}>
@@ -92,7 +96,7 @@ export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverS
               <Box width={leftWidth} flexDirection="column" flexShrink={0}>
                 {progress ? <RunPanel progress={progress} now={now} width={leftWidth} height={runHeight} /> : null}
                 <CpMenu cps={snap.cps} cursorId={cursorId} enabled={canRequest} width={leftWidth} height={menuHeight} />
-                <SessionPanel snap={snap} now={now} width={leftWidth} />
+                <SessionPanel snap={snap} now={now} width={leftWidth} idle={noRequest ?? 'choose an available charge point and press Enter'} />
               </Box>
               {wide ? (
                 <Box width={rightWidth} flexDirection="column" flexShrink={0}>
