@@ -78,7 +78,10 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     await waitFor(() => assert.deepEqual(calls, ['request("CP002")', 'stopSupply()']));
     await advance(net, 1000);
     await waitFor(() => assert.match(frame(), new RegExp(`tickets this run \\(${before + 1}, \\d\\.\\d\\d €\\)`)));
+    // the footer's "the ticket follows" gives way to the ticket itself
+    await waitFor(() => assert.match(frame(), /✓ ticket CP002: \d\.\d{3} kWh × 0\.42 €\/kWh = \d\.\d\d € \(stopped by the driver\)$/));
     f = frame();
+    assert.doesNotMatch(f, /the ticket follows/);
     assert.match(f, /RECEIPT · CP002 · DRIVER001/);
     assert.match(f, /energy +\d\.\d{3} kWh/);
     assert.match(f, /price +0\.42 €\/kWh/);

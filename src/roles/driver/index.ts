@@ -7,3 +7,4 @@ export type { DriverMode, RunMode, StopLimits } from './driver-mode.js';
 export { DriverRun, type DriverRunOptions, type QueueItem, type QueueStatus, type RunOutcome, type RunProgress } from './driver-run.js';
 export * from './types.js';
 export { whyNoRequest, whyNoStop, type RequestGate } from './intent-gates.js';
+export { ticketLine } from './ticket-line.js';

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { SnapshotStore } from '../../roles/shared/store.js';
 import { EventLog, eventLogHeight } from '../shared/event-log.js';
 import { useQuit } from '../shared/quit.js';
@@ -14,7 +14,7 @@ import { CpMenu } from './cp-menu.js';
 import { driverTone } from './driver-events.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import { whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
+import { ticketLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
 import { Receipt, RECEIPT_HEIGHT } from './receipt.js';
 import { RunPanel } from './run-panel.js';
@@ -80,6 +80,15 @@ export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverS
   // Enter is the run's while it goes on, and the user's again once it is done.
   const keys = runActive ? DRIVER_KEYS.filter((k) => k.keys !== 'Enter') : DRIVER_KEYS;
   const lastTicket = snap.tickets[snap.tickets.length - 1] ?? null;
+  // A ticket that arrives answers the footer's "stopping; the ticket follows": it takes the
+  // place of a message still up (the key hints, when none is, stay).
+  const shownTicket = useRef(lastTicket?.sessionId);
+  const noticeUp = notice !== null;
+  useEffect(() => {
+    if (!lastTicket || lastTicket.sessionId === shownTicket.current) return;
+    shownTicket.current = lastTicket.sessionId;
+    if (noticeUp) setNotice({ text: ticketLine(lastTicket), tone: 'ok' });
+  }, [lastTicket, noticeUp, setNotice]);
   return (
     <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={notice} helpOpen={ui.helpOpen}>
       {(body) => {
