@@ -5,7 +5,7 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
 import { startDemo } from '../roles/demo/demo.js';
-import { DriverRun } from '../roles/driver/index.js';
+import { DriverRun, sessionEndLines } from '../roles/driver/index.js';
 import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
@@ -52,8 +52,11 @@ export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Pr
   const run = mode.kind === 'interactive' ? undefined : DriverRun.start(driver, mode);
   const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(run && { run }) });
   if (result.interrupted) noteInterrupt();
-  const outcome = run ? await run.done : null;
+  // The screen is gone with the alternate buffer: what arrived while quitting goes where it stays.
+  for (const line of sessionEndLines(result.end)) process.stdout.write(`${line}\n`);
+  // Closing settles a run still waiting for a ticket the user chose not to wait for (q twice).
   await driver.close();
+  const outcome = run ? await run.done : null;
   await bus.close();
   // The interactive menu is ended by q, which the README's table counts as done (0).
   return outcome ? outcome.exitCode : 0;

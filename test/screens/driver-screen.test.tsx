@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DriverRun, startDriver, type DriverCpView, type DriverSnapshot } from '../../src/roles/driver/index.js';
+import { DriverRun, SessionEnd, sessionEndLines, startDriver, type DriverCpView, type DriverSnapshot } from '../../src/roles/driver/index.js';
+import { FakeClock } from '../../src/bus/fake-clock.js';
+import type { Ticket } from '../../src/protocol/index.js';
 import { newCounters } from '../../src/roles/shared/counters.js';
 import { SnapshotStore } from '../../src/roles/shared/store.js';
 import type { DriverRole } from '../../src/screens/driver/driver-role.js';
@@ -15,9 +17,9 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
   });
   after(() => net.close());
 
-  const open = (columns = 110, rows = 32, run?: DriverRun) => {
+  const open = (columns = 110, rows = 32, run?: DriverRun, end?: SessionEnd) => {
     const s = spy(net.driver, ['request', 'stopSupply']);
-    const r = renderScreen(<DriverScreen driver={s.role} run={run} />, { clock: net.clock, columns, rows });
+    const r = renderScreen(<DriverScreen driver={s.role} run={run} end={end} />, { clock: net.clock, columns, rows });
     return { r, calls: s.calls, frame: () => stripAnsi(r.frame()) };
   };
 
@@ -148,22 +150,42 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     r.unmount();
   });
 
-  it('q during a single run stops the supply, waits for the ticket, then quits', async () => {
+  it('q during a single run stops the supply, waits for the ticket, then quits; the ticket is kept for after the screen', async () => {
     const run = DriverRun.start(net.driver, { kind: 'single', cpId: 'CP001' }, { clock: net.clock });
-    const { r, frame } = open(110, 32, run);
+    const end = new SessionEnd(net.driver, { clock: net.clock, run });
+    const { r, frame } = open(110, 32, run, end);
     await advance(net, 3000);
     await waitFor(() => assert.match(frame(), /charging at CP001/));
     await r.press('q');
-    await waitFor(() => assert.match(frame(), /quitting once the ticket arrives/));
-    let exited = false;
-    void r.exited.then(() => (exited = true));
-    assert.equal(exited, false);
+    await waitFor(() => assert.match(frame(), /✓ stopping CP001; waiting for the ticket \(60 s\) · q again quits now/));
     await advance(net, 1000);
     await r.exited;
     const outcome = await run.done;
     assert.equal(outcome.kind, 'single');
     assert.deepEqual(outcome.results.map((r) => r.status), ['completed']);
     assert.equal(outcome.exitCode, 0);
+    const ended = await end.done;
+    assert.deepEqual(sessionEndLines(ended).map((l) => l.replace(/\d+\.\d+/g, 'N')), ['ticket CP001: N kWh × N €/kWh = N € (stopped by the driver)']);
+    r.unmount();
+  });
+
+  it('q during an interactive supply stops it, counts down while the ticket comes, and quits with the ticket to print', async () => {
+    const end = new SessionEnd(net.driver, { clock: net.clock });
+    const { r, frame, calls } = open(110, 32, undefined, end);
+    await waitFor(() => assert.match(frame(), /▸ CP001/));
+    await r.press(KEYS.enter);
+    await advance(net, 3000);
+    await waitFor(() => assert.match(frame(), /charging at CP001/));
+    await r.press('q');
+    await waitFor(() => assert.match(frame(), /✓ stopping CP001; waiting for the ticket \(60 s\) · q again quits now/));
+    assert.deepEqual(calls, ['request("CP001")'], 'the stop goes to the driver from the session end');
+    await advance(net, 1000);
+    await r.exited;
+    const ended = await end.done;
+    assert.equal(ended.forced, false);
+    assert.equal(ended.missing, null);
+    assert.deepEqual(ended.tickets.map((t) => [t.cpId, t.reason]), [['CP001', 'driver-stop']]);
+    assert.match(sessionEndLines(ended)[0] ?? '', /^ticket CP001: \d\.\d{3} kWh × 0\.35 €\/kWh = \d\.\d\d € \(stopped by the driver\)$/);
     r.unmount();
   });
 
@@ -176,13 +198,13 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
   });
 });
 
-/** A driver role whose snapshot the test sets: states the real network would take long to reach. */
-function fakeDriver(cps: DriverCpView[]): DriverRole & { calls: string[] } {
+/** A driver role whose snapshot the test sets: states the real network would take long to reach, or holds still. */
+function fakeDriver(cps: DriverCpView[]) {
   const calls: string[] = [];
-  const snap: DriverSnapshot = { id: 'DRIVER009', cps, pending: null, supply: null, lastAnswer: null, tickets: [], bus: { state: 'connected', brokers: ['embedded'] } };
+  let snap: DriverSnapshot = { id: 'DRIVER009', cps, pending: null, supply: null, lastAnswer: null, tickets: [], bus: { state: 'connected', brokers: ['embedded'] } };
   const store = new SnapshotStore<DriverSnapshot>(() => snap);
-  return {
-    calls,
+  const ticketWaiters = new Map<string, (t: Ticket) => void>();
+  const role: DriverRole = {
     id: snap.id,
     store,
     onEvent: () => () => {},
@@ -192,12 +214,30 @@ function fakeDriver(cps: DriverCpView[]): DriverRole & { calls: string[] } {
       calls.push(`request(${cpId})`);
       return { granted: false, cpId, requestId: 'r1', code: 'cp-faulted', reason: 'charge point is faulted' };
     },
-    stopSupply: async () => {
-      calls.push('stopSupply()');
-      return { ok: false, text: 'no supply in progress' };
+    stopSupply: async (sessionId) => {
+      calls.push(`stopSupply(${sessionId ?? ''})`);
+      return snap.supply ? { ok: true, text: 'stopping; the ticket follows' } : { ok: false, text: 'no supply in progress' };
+    },
+    ticketFor: (sessionId) => new Promise((resolve) => ticketWaiters.set(sessionId, resolve)),
+  };
+  return {
+    ...role,
+    calls,
+    set(patch: Partial<DriverSnapshot>) {
+      snap = { ...snap, ...patch };
+      store.changed();
+    },
+    deliver(t: Ticket) {
+      snap = { ...snap, supply: null, tickets: [...snap.tickets, t] };
+      store.changed();
+      ticketWaiters.get(t.sessionId)?.(t);
     },
   };
 }
+
+const SESSION = '6f1c0a52-0000-4000-8000-000000000001';
+const supplyAt = (cpId: string) => ({ sessionId: SESSION, cpId, startedAt: 0, pricePerKwh: 0.33, kw: 11, kwh: 0.5, eur: 0.17, seq: 3, stopping: false });
+const ticketAt = (cpId: string): Ticket => ({ sessionId: SESSION, cpId, driverId: 'DRIVER009', startedAt: 0, endedAt: 60_000, kwh: 0.512, pricePerKwh: 0.33, totalEur: 0.17, reason: 'driver-stop' });
 
 const FAULTED_CP: DriverCpView = { id: 'CP009', location: 'Vigo Norte', pricePerKwh: 0.33, maxKw: 22, state: 'FAULTED' };
 
@@ -228,5 +268,66 @@ describe('driver screen (a fake driver role)', () => {
       });
       r.unmount();
     }
+  });
+
+  it('q while central has not answered waits for the answer, then stops the supply it granted and waits for its ticket', async () => {
+    const clock = new FakeClock();
+    const driver = fakeDriver([{ ...FAULTED_CP, state: 'AVAILABLE' }]);
+    const end = new SessionEnd(driver, { clock });
+    const r = renderScreen(<DriverScreen driver={driver} end={end} />, { columns: 110, rows: 30, clock });
+    const frame = () => stripAnsi(r.frame());
+    driver.set({ pending: { requestId: 'r1', cpId: 'CP009', sentAt: 0 } });
+    await waitFor(() => assert.match(frame(), /waiting for central's answer about CP009…/));
+    await r.press('q');
+    await waitFor(() => assert.match(frame(), /✓ quitting: waiting for central's answer about CP009 · q again quits now/));
+    // granted after all: a supply nobody would watch unless it is stopped
+    driver.set({ pending: null, supply: supplyAt('CP009') });
+    await waitFor(() => assert.match(frame(), /✓ stopping CP009; waiting for the ticket \(60 s\) · q again quits now/));
+    assert.deepEqual(driver.calls, [`stopSupply(${SESSION})`]);
+    driver.deliver(ticketAt('CP009'));
+    await r.exited;
+    assert.deepEqual(sessionEndLines(await end.done), ['ticket CP009: 0.512 kWh × 0.33 €/kWh = 0.17 € (stopped by the driver)']);
+    r.unmount();
+  });
+
+  it('the wait for the ticket is bounded: it counts down, then quits saying where the ticket will go', async () => {
+    const clock = new FakeClock();
+    const driver = fakeDriver([{ ...FAULTED_CP, state: 'CHARGING' }]);
+    driver.set({ supply: supplyAt('CP009') });
+    const end = new SessionEnd(driver, { clock });
+    const r = renderScreen(<DriverScreen driver={driver} end={end} />, { columns: 110, rows: 30, clock });
+    const frame = () => stripAnsi(r.frame());
+    await waitFor(() => assert.match(frame(), /charging at CP009/));
+    await r.press('q');
+    await waitFor(() => assert.match(frame(), /waiting for the ticket \(60 s\)/));
+    clock.advance(30_000);
+    await waitFor(() => assert.match(frame(), /waiting for the ticket \(30 s\)/));
+    clock.advance(29_000);
+    await waitFor(() => assert.match(frame(), /waiting for the ticket \(1 s\)/));
+    clock.advance(1_000);
+    await r.exited;
+    const ended = await end.done;
+    assert.equal(ended.forced, false);
+    assert.deepEqual(sessionEndLines(ended), ['no ticket from CP009 within 60 s of asking to stop; if central sends it later, the next `evcharge driver --id DRIVER009` receives it']);
+    r.unmount();
+  });
+
+  it('a second q quits at once, and says where the ticket will go', async () => {
+    const clock = new FakeClock();
+    const driver = fakeDriver([{ ...FAULTED_CP, state: 'CHARGING' }]);
+    driver.set({ supply: supplyAt('CP009') });
+    const end = new SessionEnd(driver, { clock });
+    const r = renderScreen(<DriverScreen driver={driver} end={end} />, { columns: 110, rows: 30, clock });
+    const frame = () => stripAnsi(r.frame());
+    await waitFor(() => assert.match(frame(), /charging at CP009/));
+    await r.press('q');
+    await waitFor(() => assert.match(frame(), /waiting for the ticket \(60 s\)/));
+    await r.press('q');
+    await r.exited;
+    const ended = await end.done;
+    assert.equal(ended.forced, true);
+    assert.deepEqual(driver.calls, [`stopSupply(${SESSION})`], 'the stop was asked for all the same');
+    assert.deepEqual(sessionEndLines(ended), ['quit before the ticket of the supply at CP009 arrived; the next `evcharge driver --id DRIVER009` receives it']);
+    r.unmount();
   });
 });

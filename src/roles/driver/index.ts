@@ -8,3 +8,4 @@ export { DriverRun, type DriverRunOptions, type QueueItem, type QueueStatus, typ
 export * from './types.js';
 export { whyNoRequest, whyNoStop, type RequestGate } from './intent-gates.js';
 export { ticketLine } from './ticket-line.js';
+export { SessionEnd, sessionEndLines, type EndWait, type SessionEndDriver, type SessionEndOptions, type SessionEndResult, type SessionEndState } from './session-end.js';
