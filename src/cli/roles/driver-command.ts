@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
-import { DriverRun, parseServicesFile, startDriver, type DriverMode } from '../../roles/driver/index.js';
+import { DriverRun, parseServicesFile, SessionEnd, startDriver, type DriverMode } from '../../roles/driver/index.js';
 import type { RoleEvent } from '../../roles/shared/events.js';
 import { connectRole, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
+import { endHeadless } from './driver-end.js';
 import { runDriverSession } from './driver-session.js';
 import { UsageError } from '../usage-error.js';
 import type { CommonArgs } from '../run-command.js';
@@ -55,9 +56,13 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   if (mode.kind === 'interactive') code = await runDriverSession(driver, shutdown, print);
   else {
     const run = DriverRun.start(driver, mode, { onEvent: printRun });
-    if (shutdown.signal.aborted) run.abort();
-    else shutdown.signal.addEventListener('abort', () => run.abort(), { once: true });
+    // A signal ends the run as q does in the TUI: the runner stops the supply and says so itself.
+    const end = new SessionEnd(driver, { run });
+    const onSignal = () => end.begin();
+    if (shutdown.signal.aborted) onSignal();
+    else shutdown.signal.addEventListener('abort', onSignal, { once: true });
     code = (await run.done).exitCode;
+    if (end.store.getSnapshot().phase !== 'idle') await endHeadless(end, print, { announce: false });
   }
   await driver.close();
   await bus.close();
