@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 export interface StdinLinesOptions {
   /** Called once at end of input, after every line before it was answered. */
   onEnd?: () => void;
+  /** Default process.stdin (tests pass a stream of their own). */
+  input?: NodeJS.ReadableStream;
 }
 
 /**
@@ -11,7 +13,7 @@ export interface StdinLinesOptions {
  * asked. A role without `onEnd` keeps running at end of input (CI, `nohup`, `< /dev/null`).
  */
 export function readStdinLines(onLine: (line: string) => unknown, opts: StdinLinesOptions = {}): () => void {
-  const rl = createInterface({ input: process.stdin, terminal: false });
+  const rl = createInterface({ input: opts.input ?? process.stdin, terminal: false });
   let turn: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const after = (work: () => unknown) => {

@@ -4,15 +4,15 @@ import { groupFor } from '../config/load-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
+import { DriverRun, sessionEndLines } from '../roles/driver/index.js';
 import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
-import type { DriverMode as ScreenDriverMode } from '../screens/driver/driver-role.js';
 import { connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { demoLeftovers, startDemoOn } from './roles/demo-command.js';
-import { connectDriver, driverMode, type DriverMode } from './roles/driver-command.js';
+import { connectDriver, driverMode } from './roles/driver-command.js';
 import type { CommonArgs } from './common-args.js';
 import { noteInterrupt } from './interrupted.js';
 
@@ -48,12 +48,17 @@ export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs
 export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
   const { id, mode } = driverMode(argv);
   const { bus, driver } = await connectDriver(config, id, beforeScreen);
-  const screenMode = toScreenMode(mode);
-  const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(screenMode && { mode: screenMode }) });
+  const run = mode.kind === 'interactive' ? undefined : DriverRun.start(driver, mode);
+  const result = await runDriverScreen(driver, { brokers: config.brokers, title: 'evcharge', ...(run && { run }) });
   if (result.interrupted) noteInterrupt();
+  // The screen is gone with the alternate buffer: what arrived while quitting goes where it stays.
+  for (const line of sessionEndLines(result.end)) process.stdout.write(`${line}\n`);
+  // Closing settles a run still waiting for a ticket the user chose not to wait for (q twice).
   await driver.close();
+  const outcome = run ? await run.done : null;
   await bus.close();
-  return mode.kind === 'interactive' ? 0 : result.exitCode;
+  // The interactive menu is ended by q, which the README's table counts as done (0).
+  return outcome ? outcome.exitCode : 0;
 }
 
 export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
@@ -64,14 +69,4 @@ export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig)
   const leftovers = demoLeftovers(argv, demo);
   if (leftovers) process.stdout.write(`${leftovers}\n`);
   return 0;
-}
-
-function toScreenMode(mode: DriverMode): ScreenDriverMode | undefined {
-  const stops = {
-    ...(mode.kind !== 'interactive' && mode.stopAtKwh !== undefined && { kwh: mode.stopAtKwh }),
-    ...(mode.kind !== 'interactive' && mode.stopAfterMs !== undefined && { seconds: mode.stopAfterMs / 1000 }),
-  };
-  if (mode.kind === 'single') return { kind: 'single', cpId: mode.cpId, ...stops };
-  if (mode.kind === 'file') return { kind: 'file', cpIds: mode.cpIds, pauseMs: mode.pauseMs, ...stops };
-  return undefined;
 }

@@ -1,20 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
-import { parseServicesFile, runFile, runSingle, startDriver } from '../../roles/driver/index.js';
+import { DriverRun, parseServicesFile, SessionEnd, startDriver, type DriverMode } from '../../roles/driver/index.js';
 import type { RoleEvent } from '../../roles/shared/events.js';
 import { connectRole, stateReaderGroup } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { optionalPositive, requireId } from '../role-args.js';
 import { Shutdown } from '../shutdown.js';
+import { endHeadless } from './driver-end.js';
 import { runDriverSession } from './driver-session.js';
 import { UsageError } from '../usage-error.js';
 import type { CommonArgs } from '../common-args.js';
-
-export type DriverMode =
-  | { kind: 'interactive' }
-  | { kind: 'single'; cpId: string; stopAtKwh?: number; stopAfterMs?: number }
-  | { kind: 'file'; cpIds: string[]; pauseMs: number; stopAtKwh?: number; stopAfterMs?: number };
 
 /** Validates the driver's flags and reads `--file` before anything touches Kafka. */
 export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
@@ -57,13 +53,16 @@ export async function runDriverHeadless(config: EvchargeConfig, argv: CommonArgs
   const { bus, driver } = await connectDriver(config, id, print, print);
   const printRun = argv.json ? print : withoutRepeats(print);
   let code: number;
-  if (mode.kind === 'single') {
-    const result = await runSingle(driver, { ...mode, signal: shutdown.signal, onEvent: printRun });
-    code = result.status === 'completed' ? 0 : 1;
-  } else if (mode.kind === 'file') {
-    code = (await runFile(driver, { ...mode, signal: shutdown.signal, onEvent: printRun })).exitCode;
-  } else {
-    code = await runDriverSession(driver, shutdown, print);
+  if (mode.kind === 'interactive') code = await runDriverSession(driver, shutdown, print);
+  else {
+    const run = DriverRun.start(driver, mode, { onEvent: printRun });
+    // A signal ends the run as q does in the TUI: the runner stops the supply and says so itself.
+    const end = new SessionEnd(driver, { run });
+    const onSignal = () => end.begin();
+    if (shutdown.signal.aborted) onSignal();
+    else shutdown.signal.addEventListener('abort', onSignal, { once: true });
+    code = (await run.done).exitCode;
+    if (end.store.getSnapshot().phase !== 'idle') await endHeadless(end, print, { announce: false });
   }
   await driver.close();
   await bus.close();

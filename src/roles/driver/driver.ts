@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../bus/clock.js';
 import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
-import { TICKET_REASON_TEXT, roundEur, roundKwh } from '../../protocol/index.js';
+import { roundEur, roundKwh } from '../../protocol/index.js';
 import { readStateBatch } from '../shared/tombstones.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { busStatusText, watchBus } from '../shared/bus-status.js';
@@ -12,6 +12,7 @@ import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { SnapshotStore } from '../shared/store.js';
 import { Waiters } from '../shared/waiters.js';
+import { ticketLine } from './ticket-line.js';
 import type { DriverCpView, DriverEventKind, DriverOptions, DriverSnapshot, DriverSupply, RequestResult } from './types.js';
 
 export interface Driver extends Role<DriverSnapshot, DriverEventKind> {
@@ -136,11 +137,7 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
         tickets = [...tickets.slice(-(MAX_TICKETS - 1)), t];
         ticketsById.set(t.sessionId, t);
         if (supply?.sessionId === t.sessionId) supply = null;
-        events.emit(
-          'ticket',
-          `ticket ${t.cpId}: ${t.kwh.toFixed(3)} kWh × ${t.pricePerKwh} €/kWh = ${t.totalEur.toFixed(2)} € (${TICKET_REASON_TEXT[t.reason]})`,
-          { ...t },
-        );
+        events.emit('ticket', ticketLine(t), { ...t });
         ticketWaiters.settle(t.sessionId, t);
         return;
       }

@@ -1,6 +1,7 @@
 import { systemClock } from '../../bus/clock.js';
 import { validateId } from '../../protocol/index.js';
 import type { Driver } from './driver.js';
+import { servicesExitCode } from './exit-code.js';
 import { runSingle, type SingleRunOptions } from './run-single.js';
 import type { ServiceResult } from './service-result.js';
 
@@ -14,7 +15,7 @@ export interface FileRunResult {
   results: ServiceResult[];
   /** True only if every listed service was attempted and completed. */
   allCompleted: boolean;
-  /** 0 when all completed, 1 when any was denied, failed or interrupted (or the run was aborted). */
+  /** See servicesExitCode: 1 when any was denied, failed or interrupted, or the run was aborted. */
   exitCode: 0 | 1;
 }
 
@@ -35,10 +36,11 @@ export async function runFile(driver: Driver, options: FileRunOptions): Promise<
       await pause(clock, pauseMs, options.signal);
     }
   }
-  const allCompleted = results.length === options.cpIds.length && results.every((r) => r.status === 'completed');
+  const exitCode = servicesExitCode(results, options.cpIds.length);
+  const allCompleted = exitCode === 0;
   const completed = results.filter((r) => r.status === 'completed').length;
   emit('run-done', `${completed} of ${options.cpIds.length} services completed`, { completed, total: options.cpIds.length, allCompleted });
-  return { results, allCompleted, exitCode: allCompleted ? 0 : 1 };
+  return { results, allCompleted, exitCode };
 }
 
 function pause(clock: typeof systemClock, ms: number, signal?: AbortSignal): Promise<void> {

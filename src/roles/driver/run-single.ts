@@ -1,7 +1,10 @@
 import { systemClock, type Clock } from '../../bus/clock.js';
 import type { RoleEvent } from '../shared/events.js';
 import type { Driver } from './driver.js';
-import { describeResult, resultFromTicket, type ServiceResult } from './service-result.js';
+import { describeResult, resultFromRefusal, resultFromTicket, type ServiceResult } from './service-result.js';
+
+/** How long a stopped supply's ticket is waited for: the stop and the ticket may have to wait out a cluster outage. */
+export const TICKET_TIMEOUT_MS = 60_000;
 
 export type RunnerEventKind = 'service-start' | 'stop-reached' | 'service-result' | 'pause' | 'run-done';
 
@@ -14,7 +17,7 @@ export interface SingleRunOptions {
   /** Ctrl-C: stops the supply cleanly and still waits for the ticket. */
   signal?: AbortSignal;
   clock?: Clock;
-  /** After asking to stop, fail if no ticket arrives within this long. Default 60000: the stop and the ticket may have to wait out a cluster outage. */
+  /** After asking to stop, fail if no ticket arrives within this long. Default TICKET_TIMEOUT_MS. */
   ticketTimeoutMs?: number;
   /** While supplying, fail if nothing at all arrives from central for this long. Default 90000: a cluster outage of a minute must not fail a supply the CP goes on delivering. */
   idleTimeoutMs?: number;
@@ -34,10 +37,7 @@ export async function runSingle(driver: Driver, options: SingleRunOptions): Prom
 
   emit('service-start', `requesting ${cpId}`, { cpId });
   const answer = await driver.request(cpId);
-  if (!answer.granted) {
-    if (answer.code === 'timeout' || answer.code === 'closed') return finish({ status: 'failed', cpId, reason: answer.reason });
-    return finish({ status: 'denied', cpId, code: answer.code, reason: answer.reason });
-  }
+  if (!answer.granted) return finish(resultFromRefusal(answer));
   const { sessionId } = answer;
 
   return new Promise<ServiceResult>((resolve) => {
@@ -64,7 +64,7 @@ export async function runSingle(driver: Driver, options: SingleRunOptions): Prom
       if (stopping || done) return;
       stopping = true;
       emit('stop-reached', `stopping the supply at ${cpId} (${why})`, { cpId, why });
-      const ms = options.ticketTimeoutMs ?? 60_000;
+      const ms = options.ticketTimeoutMs ?? TICKET_TIMEOUT_MS;
       timers.push(clock.setTimeout(() => settle({ status: 'failed', cpId, reason: `no ticket within ${ms} ms of stopping` }), ms));
       void driver.stopSupply(sessionId);
     };

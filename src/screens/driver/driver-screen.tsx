@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SnapshotStore } from '../../roles/shared/store.js';
 import { EventLog, eventLogHeight } from '../shared/event-log.js';
 import { useQuit } from '../shared/quit.js';
@@ -9,12 +9,14 @@ import { useNotice } from '../shared/use-notice.js';
 import { useNow } from '../shared/use-now.js';
 import { useRates } from '../shared/use-rates.js';
 import { useRoleState } from '../shared/use-role-state.js';
+import { useScreenEnv } from '../shared/screen-context.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { CpMenu } from './cp-menu.js';
 import { driverTone } from './driver-events.js';
+import { endingNotice } from './ending-notice.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import type { DriverRun, RunProgress } from './driver-run.js';
+import { SessionEnd, ticketLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
 import { Receipt, RECEIPT_HEIGHT } from './receipt.js';
 import { RunPanel } from './run-panel.js';
@@ -30,12 +32,18 @@ export interface DriverScreenProps {
   driver: DriverRole;
   /** The `--cp` / `--file` run whose progress the screen shows, if any. */
   run?: DriverRun;
+  /** How q ends the session; the caller keeps it to print what arrived once the screen is gone. */
+  end?: SessionEnd;
   title?: string;
 }
 
 /** The driver session: CP menu, the session, the receipt and this run's tickets, an event log. */
-export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverScreenProps) {
+export function DriverScreen({ driver, run, end: given, title = 'evcharge driver' }: DriverScreenProps) {
+  const { clock } = useScreenEnv();
+  const [own] = useState(() => given ?? new SessionEnd(driver, { clock, ...(run && { run }) }));
+  const end = given ?? own;
   const snap = useRoleState(driver.store);
+  const ending = useRoleState(end.store);
   const progress = useRoleState<RunProgress | null>(run?.store ?? NO_RUN);
   const [ui, dispatch] = useDriverState();
   const log = useEventBuffer(driver.onEvent, driverTone);
@@ -46,38 +54,55 @@ export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverS
   const panels = size.columns >= DRIVER_MIN.columns && size.rows >= DRIVER_MIN.rows;
 
   const runActive = progress !== null && progress.phase !== 'done';
-  const busy = snap.supply !== null || runActive;
+  // q: stop what is open and wait for its ticket (the footer says so); q again: quit now.
+  const waited = useRef(false);
   const quit = useQuit(() => {
-    if (ui.quitting || !busy) return; // nothing to wait for, or a second q: exit now
-    dispatch({ type: 'quitting' });
-    if (runActive) run?.abort();
-    else if (snap.supply && !snap.supply.stopping) void driver.stopSupply();
-    setNotice({ text: 'stopping the supply; quitting once the ticket arrives (q again quits now)', tone: 'ok' });
-    return false;
+    const phase = end.store.getSnapshot().phase;
+    if (phase === 'waiting') end.cut();
+    else if (phase === 'idle' && end.begin()) {
+      waited.current = true;
+      return false;
+    }
   });
+  // The wait is over (ticket, answer or timeout): quit as the first q asked.
   useEffect(() => {
-    if (ui.quitting && !busy) quit();
-  }, [ui.quitting, busy, quit]);
+    if (waited.current && ending.phase === 'done' && !ending.result.forced) quit();
+  }, [ending, quit]);
+  const quitting = ending.phase !== 'idle';
 
   const cursorId = effectiveCursor(snap.cps, ui.cursorId);
-  const canRequest = !runActive && !snap.pending && !snap.supply && !ui.quitting;
+  const noRequest = whyNoRequest(snap, cursorId, { runActive });
+  const canRequest = noRequest === null && !quitting;
   useDriverKeys({
     driver,
     ui,
     dispatch,
     cps: snap.cps,
     cursorId,
-    canRequest,
-    canStop: snap.supply !== null && !snap.supply.stopping,
+    noRequest,
+    noStop: whyNoStop(snap),
+    quitting,
     panels,
     run: runIntent,
+    refuse: (why) => setNotice({ text: why, tone: 'error' }),
     quit,
   });
 
-  const keys = progress ? DRIVER_KEYS.filter((k) => k.keys !== 'Enter') : DRIVER_KEYS;
+  // Enter is the run's while it goes on, and the user's again once it is done.
+  const keys = runActive ? DRIVER_KEYS.filter((k) => k.keys !== 'Enter') : DRIVER_KEYS;
   const lastTicket = snap.tickets[snap.tickets.length - 1] ?? null;
+  // A ticket that arrives answers the footer's "stopping; the ticket follows": it takes the
+  // place of a message still up (the key hints, when none is, stay).
+  const shownTicket = useRef(lastTicket?.sessionId);
+  const noticeUp = notice !== null;
+  useEffect(() => {
+    if (!lastTicket || lastTicket.sessionId === shownTicket.current) return;
+    shownTicket.current = lastTicket.sessionId;
+    if (noticeUp) setNotice({ text: ticketLine(lastTicket), tone: 'ok' });
+  }, [lastTicket, noticeUp, setNotice]);
+  const message = ending.phase === 'waiting' ? { text: endingNotice(ending.wait, now), tone: 'ok' as const } : notice;
   return (
-    <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={notice} helpOpen={ui.helpOpen}>
+    <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={message} helpOpen={ui.helpOpen}>
       {(body) => {
         const logRows = body.height >= 30 ? 5 : 3;
         const mainHeight = body.height - eventLogHeight(logRows);
@@ -92,7 +117,7 @@ export function DriverScreen({ driver, run, title = 'evcharge driver' }: DriverS
               <Box width={leftWidth} flexDirection="column" flexShrink={0}>
                 {progress ? <RunPanel progress={progress} now={now} width={leftWidth} height={runHeight} /> : null}
                 <CpMenu cps={snap.cps} cursorId={cursorId} enabled={canRequest} width={leftWidth} height={menuHeight} />
-                <SessionPanel snap={snap} now={now} width={leftWidth} />
+                <SessionPanel snap={snap} now={now} width={leftWidth} idle={noRequest ?? 'choose an available charge point and press Enter'} />
               </Box>
               {wide ? (
                 <Box width={rightWidth} flexDirection="column" flexShrink={0}>

@@ -34,7 +34,15 @@ export function Receipt({ ticket, width }: { ticket: Ticket | null; width: numbe
           </Text>
         </>
       ) : (
-        <Text dimColor>no ticket yet; it appears here when a supply ends</Text>
+        // Two lines of their own: wrapped as one, the phrase broke wherever the border fell.
+        <>
+          <Text dimColor wrap="truncate-end">
+            no ticket yet
+          </Text>
+          <Text dimColor wrap="truncate-end">
+            it appears here when a supply ends
+          </Text>
+        </>
       )}
     </Box>
   );

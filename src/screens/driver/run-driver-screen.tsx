@@ -1,44 +1,32 @@
-import type { Driver } from '../../roles/driver/index.js';
-import { runScreen, type ScreenOptions } from '../shared/run-screen.js';
-import type { DriverMode } from './driver-role.js';
-import { DriverRun, type RunOutcome } from './driver-run.js';
+import { SessionEnd, type Driver, type DriverRun, type SessionEndResult } from '../../roles/driver/index.js';
+import { runScreen, type ScreenExit, type ScreenOptions } from '../shared/run-screen.js';
 import { DriverScreen } from './driver-screen.js';
 
 export interface DriverScreenOptions extends ScreenOptions {
-  /** `--cp` (one service) or `--file` (a queue); absent: the interactive menu. */
-  mode?: DriverMode;
+  /** The `--cp` / `--file` run to show; absent: the interactive menu. */
+  run?: DriverRun;
 }
 
-export interface DriverScreenResult {
-  /** The run's outcome in `--cp` / `--file` mode (null if it failed or there was none). */
-  outcome: RunOutcome | null;
-  /** Ctrl-C ended the screen (the CLI exits 130). */
-  interrupted: boolean;
-  /** Suggested exit code: 0, or 1 when a service of the run was not completed. */
-  exitCode: 0 | 1;
+export interface DriverScreenResult extends ScreenExit {
+  /** How quitting ended: the tickets that came meanwhile, or where a missing one goes (print them). */
+  end: SessionEndResult;
 }
 
 /**
  * The driver session, full screen, until q / Ctrl-C / SIGTERM; the terminal is restored on return.
- * In `--cp` / `--file` mode the run starts at once and the screen stays open after it ends (q);
- * quitting during a run stops the current supply and waits for its ticket first.
+ * In `--cp` / `--file` mode the screen stays open after the run ends (q). Quitting with a supply
+ * open stops it and waits for its ticket first; q again quits at once.
  */
 export async function runDriverScreen(driver: Driver, options: DriverScreenOptions): Promise<DriverScreenResult> {
-  const run = options.mode ? DriverRun.start(driver, options.mode, options.clock) : undefined;
-  let exit = { interrupted: false };
+  const { run } = options;
+  const end = new SessionEnd(driver, { ...(options.clock && { clock: options.clock }), ...(run && { run }) });
+  let exit: ScreenExit;
   try {
-    exit = await runScreen(<DriverScreen driver={driver} run={run} title={options.title ?? 'evcharge driver'} />, options);
+    exit = await runScreen(<DriverScreen driver={driver} run={run} end={end} title={options.title ?? 'evcharge driver'} />, options);
   } finally {
-    // A forced quit (second q or signal) while the run is still going: stop it cleanly anyway.
-    run?.abort();
+    // Closed without the screen's own q (a crash): still ask for the stop.
+    end.begin();
   }
-  const outcome = run ? await run.done : null;
-  return { outcome, interrupted: exit.interrupted, exitCode: exitCodeOf(outcome, run !== undefined) };
-}
-
-function exitCodeOf(outcome: RunOutcome | null, hadRun: boolean): 0 | 1 {
-  if (!hadRun) return 0;
-  if (!outcome) return 1;
-  if (outcome.kind === 'file') return outcome.result.exitCode;
-  return outcome.result.status === 'completed' ? 0 : 1;
+  // Done already, unless q came twice: then what is known now, and where the ticket goes.
+  return { ...exit, end: end.cut() };
 }

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useColor } from '../shared/screen-context.js';
-import type { QueueItem, QueueStatus, RunProgress } from './driver-run.js';
+import type { QueueItem, QueueStatus, RunProgress } from '../../roles/driver/index.js';
 
 const STATUS: Record<QueueStatus, { mark: string; word: string; color?: string }> = {
   waiting: { mark: '·', word: 'waiting' },

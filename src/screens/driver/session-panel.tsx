@@ -7,8 +7,11 @@ import { useColor } from '../shared/screen-context.js';
 
 export const SESSION_HEIGHT = 7;
 
-/** The session: the supply's gauges, the spinner while waiting, the denial's reason, or a prompt. */
-export function SessionPanel({ snap, now, width }: { snap: DriverSnapshot; now: number; width: number }) {
+/**
+ * The session: the supply's gauges, the spinner while waiting, the denial's reason, or `idle`
+ * (the prompt, or why Enter cannot request now).
+ */
+export function SessionPanel({ snap, now, width, idle }: { snap: DriverSnapshot; now: number; width: number; idle: string }) {
   const color = useColor();
   const inner = Math.max(10, width - 4);
   const { supply, pending, lastAnswer } = snap;
@@ -62,7 +65,11 @@ export function SessionPanel({ snap, now, width }: { snap: DriverSnapshot; now: 
       </Text>
     );
   } else {
-    body = <Text dimColor>choose an available charge point and press Enter</Text>;
+    body = (
+      <Text dimColor wrap="wrap">
+        {idle}
+      </Text>
+    );
   }
   return (
     <Box width={width} height={SESSION_HEIGHT} flexDirection="column" borderStyle="round" borderColor={color(supply ? 'green' : 'gray')} paddingX={1} flexShrink={0} overflow="hidden">

@@ -12,12 +12,16 @@ export interface DriverKeysArgs {
   dispatch: Dispatch<DriverUiAction>;
   cps: readonly DriverCpView[];
   cursorId: string | null;
-  /** Enter may request now (nothing pending, no supply, no run going on). */
-  canRequest: boolean;
-  /** A supply is in progress and not already stopping. */
-  canStop: boolean;
+  /** Why Enter cannot request now (null: it can, at `cursorId`). */
+  noRequest: string | null;
+  /** Why x cannot stop anything now (null: it can). */
+  noStop: string | null;
+  /** Quitting: the footer says what it waits for, so other keys stay quiet. */
+  quitting: boolean;
   panels: boolean;
   run: (intent: () => Promise<IntentResult>) => void;
+  /** Shows why a key did nothing. */
+  refuse: (why: string) => void;
   quit: () => void;
 }
 
@@ -30,14 +34,15 @@ export function useDriverKeys(a: DriverKeysArgs): void {
     if (input === '?') return a.dispatch({ type: 'help', open: true });
     if (key.upArrow || input === 'k') return a.dispatch({ type: 'cursor', id: stepCursor(a.cps, a.cursorId, -1) });
     if (key.downArrow || input === 'j') return a.dispatch({ type: 'cursor', id: stepCursor(a.cps, a.cursorId, 1) });
+    if (a.quitting) return;
     if (key.return) {
       const cpId = a.cursorId;
-      if (!a.canRequest || cpId === null) return;
+      if (a.noRequest !== null || cpId === null) return a.refuse(a.noRequest ?? 'no charge point is highlighted');
       return a.run(async () => {
         const answer = await a.driver.request(cpId);
         return answer.granted ? { ok: true, text: `granted at ${cpId}` } : { ok: false, text: `denied at ${cpId}: ${answer.reason}` };
       });
     }
-    if (input === 'x' && a.canStop) return a.run(() => a.driver.stopSupply());
+    if (input === 'x') return a.noStop !== null ? a.refuse(a.noStop) : a.run(() => a.driver.stopSupply());
   });
 }

@@ -5,14 +5,11 @@ export interface DriverUiState {
   /** The highlighted CP in the menu (only AVAILABLE ones can be highlighted). */
   cursorId: string | null;
   helpOpen: boolean;
-  /** Quitting waits for the open supply's ticket (or the run's end). */
-  quitting: boolean;
 }
 
 export type DriverUiAction =
   | { type: 'cursor'; id: string | null }
-  | { type: 'help'; open: boolean }
-  | { type: 'quitting' };
+  | { type: 'help'; open: boolean };
 
 export function driverUiReducer(state: DriverUiState, action: DriverUiAction): DriverUiState {
   switch (action.type) {
@@ -20,11 +17,9 @@ export function driverUiReducer(state: DriverUiState, action: DriverUiAction): D
       return state.cursorId === action.id ? state : { ...state, cursorId: action.id };
     case 'help':
       return { ...state, helpOpen: action.open };
-    case 'quitting':
-      return { ...state, quitting: true };
   }
 }
 
 export function useDriverState() {
-  return useReducer(driverUiReducer, { cursorId: null, helpOpen: false, quitting: false });
+  return useReducer(driverUiReducer, { cursorId: null, helpOpen: false });
 }

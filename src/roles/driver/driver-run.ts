@@ -1,20 +1,24 @@
 import type { Clock } from '../../bus/clock.js';
-import { runFile, runSingle, type Driver, type FileRunResult, type RunnerEventKind, type ServiceResult } from '../../roles/driver/index.js';
-import type { RoleEvent } from '../../roles/shared/events.js';
-import { SnapshotStore } from '../../roles/shared/store.js';
-import type { DriverMode } from './driver-role.js';
+import type { RoleEvent } from '../shared/events.js';
+import { SnapshotStore } from '../shared/store.js';
+import type { Driver } from './driver.js';
+import type { RunMode } from './driver-mode.js';
+import { servicesExitCode } from './exit-code.js';
+import { runFile } from './run-file.js';
+import { runSingle, type RunnerEventKind } from './run-single.js';
+import { resultDetail, type ServiceResult } from './service-result.js';
 
 export type QueueStatus = 'waiting' | 'requesting' | 'stopping' | ServiceResult['status'];
 
 export interface QueueItem {
   cpId: string;
   status: QueueStatus;
-  /** The result line, or why it is stopping. */
+  /** The result's figures or reason, or why it is stopping (the CP and status are shown apart). */
   text: string;
 }
 
 export interface RunProgress {
-  kind: DriverMode['kind'];
+  kind: RunMode['kind'];
   items: readonly QueueItem[];
   /** `pausing` between services in file mode; `done` once the runner returned. */
   phase: 'running' | 'pausing' | 'aborting' | 'done';
@@ -22,47 +26,63 @@ export interface RunProgress {
   summary: string | null;
 }
 
-export type RunOutcome = { kind: 'single'; result: ServiceResult } | { kind: 'file'; result: FileRunResult };
+/** How a run ended: the services attempted and the exit code they make (a crashed run is 1). */
+export interface RunOutcome {
+  kind: RunMode['kind'];
+  results: readonly ServiceResult[];
+  exitCode: 0 | 1;
+}
 
-type Starter = (signal: AbortSignal, onEvent: (event: RoleEvent<RunnerEventKind>) => void) => Promise<RunOutcome>;
+type Starter = (signal: AbortSignal, onEvent: (event: RoleEvent<RunnerEventKind>) => void) => Promise<ServiceResult[]>;
+
+export interface DriverRunOptions {
+  clock?: Clock;
+  /** Gets the runner's events too (the headless driver prints them). */
+  onEvent?: (event: RoleEvent<RunnerEventKind>) => void;
+}
 
 /**
- * A `--cp` or `--file` run, outside React: starts the runner and folds its events into a store
- * the screen reads. `abort()` stops the current supply cleanly (the ticket is still awaited).
+ * A `--cp` or `--file` run, the same for the TUI and `--no-tui`: starts the runner and folds its
+ * events into a store the screen reads. `abort()` stops the current supply cleanly (the ticket is
+ * still awaited) and ends the run.
  */
 export class DriverRun {
   private readonly controller = new AbortController();
   private progress: RunProgress;
   readonly store = new SnapshotStore<RunProgress>(() => this.progress);
-  readonly done: Promise<RunOutcome | null>;
+  readonly done: Promise<RunOutcome>;
 
-  constructor(kind: DriverMode['kind'], cpIds: readonly string[], start: Starter) {
+  constructor(kind: RunMode['kind'], cpIds: readonly string[], start: Starter, onEvent?: DriverRunOptions['onEvent']) {
     this.progress = { kind, items: cpIds.map((cpId) => ({ cpId, status: 'waiting', text: '' })), phase: 'running', pause: null, summary: null };
-    this.done = start(this.controller.signal, (e) => this.apply(e)).then(
-      (outcome) => {
-        this.finish(outcome.kind === 'file' ? summaryOf(outcome.result) : null);
-        return outcome;
+    const listen = (e: RoleEvent<RunnerEventKind>) => {
+      this.apply(e);
+      onEvent?.(e);
+    };
+    this.done = start(this.controller.signal, listen).then(
+      (results) => {
+        this.finish(null);
+        return { kind, results, exitCode: servicesExitCode(results, cpIds.length) };
       },
       (error: unknown) => {
         this.finish(`run failed: ${String(error instanceof Error ? error.message : error)}`);
-        return null;
+        return { kind, results: [], exitCode: 1 };
       },
     );
   }
 
   /** Starts the runner that matches `mode` on a real driver. */
-  static start(driver: Driver, mode: DriverMode, clock?: Clock): DriverRun {
-    const stop = { stopAtKwh: mode.kwh, stopAfterMs: mode.seconds !== undefined ? mode.seconds * 1000 : undefined };
+  static start(driver: Driver, mode: RunMode, options: DriverRunOptions = {}): DriverRun {
+    const { clock } = options;
+    const stop = { stopAtKwh: mode.stopAtKwh, stopAfterMs: mode.stopAfterMs };
     if (mode.kind === 'single') {
-      return new DriverRun('single', [mode.cpId], async (signal, onEvent) => ({
-        kind: 'single',
-        result: await runSingle(driver, { cpId: mode.cpId, ...stop, signal, clock, onEvent }),
-      }));
+      return new DriverRun('single', [mode.cpId], async (signal, onEvent) => [await runSingle(driver, { cpId: mode.cpId, ...stop, signal, clock, onEvent })], options.onEvent);
     }
-    return new DriverRun('file', mode.cpIds, async (signal, onEvent) => ({
-      kind: 'file',
-      result: await runFile(driver, { cpIds: mode.cpIds, pauseMs: mode.pauseMs, ...stop, signal, clock, onEvent }),
-    }));
+    return new DriverRun(
+      'file',
+      mode.cpIds,
+      async (signal, onEvent) => (await runFile(driver, { cpIds: mode.cpIds, pauseMs: mode.pauseMs, ...stop, signal, clock, onEvent })).results,
+      options.onEvent,
+    );
   }
 
   get active(): boolean {
@@ -87,8 +107,9 @@ export class DriverRun {
       case 'stop-reached':
         return this.setItem(cpId, ['requesting'], { status: 'stopping', text: String(event.data['why'] ?? '') });
       case 'service-result': {
-        const status = event.data['status'] as ServiceResult['status'];
-        return this.setItem(cpId, ['requesting', 'stopping'], { status, text: event.text });
+        // The runner's event data is the ServiceResult itself.
+        const result = event.data as unknown as ServiceResult;
+        return this.setItem(cpId, ['requesting', 'stopping'], { status: result.status, text: resultDetail(result) });
       }
       case 'pause':
         if (this.aborted) return;
@@ -114,9 +135,4 @@ export class DriverRun {
     this.progress = { ...this.progress, ...patch };
     this.store.changed();
   }
-}
-
-function summaryOf(result: FileRunResult): string {
-  const completed = result.results.filter((r) => r.status === 'completed').length;
-  return `${completed} of ${result.results.length} services completed`;
 }
