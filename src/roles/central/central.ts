@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { systemClock } from '../../bus/clock.js';
 import type { CentralIdentity, Lease, LeaseStatus } from '../../bus/leadership.js';
 import { ConfigError } from '../../config/load-config.js';
 import { CP_STATES, localDay, type CpState } from '../../protocol/index.js';
-import { busStatusText, watchBus } from '../shared/bus-status.js';
-import { newCounters } from '../shared/counters.js';
-import { EventFeed } from '../shared/events.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
-import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
+import { RoleKit } from '../shared/role-kit.js';
 import { SnapshotStore } from '../shared/store.js';
 import { newContextMaps, type CentralContext } from './context.js';
 import { CpTable } from './cp-table.js';
@@ -47,25 +43,13 @@ export function centralIdentity(): CentralIdentity {
  */
 export async function startCentral(options: CentralOptions): Promise<Central> {
   const { bus } = options;
-  const clock = options.clock ?? systemClock;
+  const kit = new RoleKit<CentralEventKind>(options);
+  const { clock, counters, events } = kit;
   const identity = options.identity ?? centralIdentity();
-  const counters = newCounters();
-  const events = new EventFeed<CentralEventKind>(() => clock.now());
-  // Listening from the first moment: events of the start itself (rebuild, registration) count too.
-  if (options.onEvent) events.on(options.onEvent);
-  const publishError = (error: unknown, attempt: number) => {
-    if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
-  };
-  const newOutbox = () => new Outbox(bus, clock, 'central', counters, publishError);
-  const onMalformed = (record: { topic: string; key: string | null; offset: string; partition: number }, reason: string) =>
-    events.emit('malformed', `malformed record on ${record.topic} (key ${record.key ?? '-'}): ${reason}`, {
-      topic: record.topic,
-      key: record.key,
-      offset: record.offset,
-      reason,
-    });
+  const newOutbox = () => kit.outbox('central');
+  const onMalformed = kit.malformedReporter({ withKey: true });
   const reportedMalformed = new BoundedSet<string>(10_000);
-  const onMalformedOnce: typeof onMalformed = (record, reason) => {
+  const onMalformedOnce = (record: { topic: string; key: string | null; offset: string; partition: number }, reason: string) => {
     if (reportedMalformed.add(`${record.topic}/${record.partition}/${record.offset}`)) onMalformed(record, reason);
   };
   const table = new CpTable();
@@ -95,10 +79,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     bus: bus.status(),
     leadership: { role: lease?.status().role ?? 'campaigning', self: identity, active },
   }));
-  const unwatch = watchBus(bus, (status) => {
-    events.emit('bus-status', busStatusText(status), { ...status });
-    store.changed();
-  });
+  const unwatch = kit.watchBus(store);
 
   // Malformed state records are dead-lettered by whichever central is active when it reads them.
   const tailOut = newOutbox();
@@ -256,10 +237,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   };
 
   return {
-    store,
-    onEvent: (listener) => events.on(listener),
-    counters: () => ({ ...counters }),
-    busStatus: () => bus.status(),
+    ...kit.base(store),
     telemetryGaps: () => ctx.telemetryGaps,
     stop: (target) => intent(() => stopCps(ctx, target)),
     resume: (target) => intent(() => resumeCps(ctx, target)),

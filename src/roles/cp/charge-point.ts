@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingRecord, Subscription } from '../../bus/bus.js';
-import { systemClock } from '../../bus/clock.js';
 import { BoundedMap } from '../shared/bounded-set.js';
-import { busStatusText, watchBus } from '../shared/bus-status.js';
-import { newCounters } from '../shared/counters.js';
-import { EventFeed } from '../shared/events.js';
 import { Inbox } from '../shared/inbox.js';
-import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
+import { RoleKit } from '../shared/role-kit.js';
 import { SnapshotStore } from '../shared/store.js';
 import { flush, type CpContext } from './context.js';
 import { dispatch } from './dispatch.js';
@@ -32,21 +28,10 @@ export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventK
 /** Starts a charge point: registers (retrying until acknowledged), heartbeats, supplies on command. */
 export async function startChargePoint(options: ChargePointOptions): Promise<ChargePoint> {
   const { bus, id } = options;
-  const clock = options.clock ?? systemClock;
-  const counters = newCounters();
-  const events = new EventFeed<ChargePointEventKind>(() => clock.now());
-  // Listening from the first moment: events of the start itself (rebuild, registration) count too.
-  if (options.onEvent) events.on(options.onEvent);
-  const out = new Outbox(bus, clock, `cp:${id}`, counters, (error, attempt) => {
-    if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
-  });
-  const inbox = new Inbox({
-    counters,
-    outbox: out,
-    acceptKey: (key) => key === id,
-    onMalformed: (record, reason) =>
-      events.emit('malformed', `malformed record on ${record.topic}: ${reason}`, { topic: record.topic, reason }),
-  });
+  const kit = new RoleKit<ChargePointEventKind>(options);
+  const { clock, counters, events } = kit;
+  const out = kit.outbox(`cp:${id}`);
+  const inbox = new Inbox({ counters, outbox: out, acceptKey: (key) => key === id, onMalformed: kit.malformedReporter() });
 
   let closed = false;
   let registerTimer: unknown = null;
@@ -69,7 +54,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
     heartbeatMs: options.heartbeatMs ?? 1000,
     telemetryMs: options.telemetryMs ?? 1000,
     out,
-    pulse: new Outbox(bus, clock, `cp:${id}`, counters, () => {}, { lane: 'pulse' }),
+    pulse: kit.outbox(`cp:${id}`, { lane: 'pulse', silent: true }),
     events,
     registration: 'registering',
     refusedReason: null,
@@ -90,10 +75,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
       joinCommands: () => joinCommands(),
     },
   };
-  const unwatch = watchBus(bus, (status) => {
-    events.emit('bus-status', busStatusText(status), { ...status });
-    store.changed();
-  });
+  const unwatch = kit.watchBus(store);
 
   async function handle(records: IncomingRecord[]): Promise<void> {
     for (const message of inbox.decode(records)) dispatch(ctx, message);
@@ -126,11 +108,8 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
   };
 
   return {
-    store,
+    ...kit.base(store),
     registered,
-    onEvent: (listener) => events.on(listener),
-    counters: () => ({ ...counters }),
-    busStatus: () => bus.status(),
     unplug: () => intent(unplug(ctx)),
     fault: (detail = 'fault reported at the charge point') => intent(fault(ctx, detail)),
     recover: () => intent(recover(ctx)),

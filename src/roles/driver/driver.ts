@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '../../bus/clock.js';
 import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
 import { roundEur, roundKwh } from '../../protocol/index.js';
 import { readStateBatch } from '../shared/tombstones.js';
 import { BoundedSet } from '../shared/bounded-set.js';
-import { busStatusText, watchBus } from '../shared/bus-status.js';
-import { newCounters } from '../shared/counters.js';
-import { EventFeed } from '../shared/events.js';
 import { Inbox } from '../shared/inbox.js';
-import { Outbox } from '../shared/outbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
+import { RoleKit } from '../shared/role-kit.js';
 import { SnapshotStore } from '../shared/store.js';
 import { Waiters } from '../shared/waiters.js';
 import { ticketLine } from './ticket-line.js';
@@ -30,18 +26,12 @@ const MAX_TICKETS = 100;
 /** Starts a driver: reads the CP list from cp-state and its own answers and supply updates. */
 export async function startDriver(options: DriverOptions): Promise<Driver> {
   const { bus, id } = options;
-  const clock = options.clock ?? systemClock;
+  const kit = new RoleKit<DriverEventKind>(options);
+  const { clock, counters, events } = kit;
   const answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   const resendMs = options.resendMs ?? 3000;
-  const counters = newCounters();
-  const events = new EventFeed<DriverEventKind>(() => clock.now());
-  // Listening from the first moment: events of the start itself (rebuild, registration) count too.
-  if (options.onEvent) events.on(options.onEvent);
-  const out = new Outbox(bus, clock, `driver:${id}`, counters, (error, attempt) => {
-    if (attempt === 1) events.emit('publish-error', `publish failed, retrying: ${String(error)}`, { error: String(error) });
-  });
-  const onMalformed = (record: { topic: string }, reason: string) =>
-    events.emit('malformed', `malformed record on ${record.topic}: ${reason}`, { topic: record.topic, reason });
+  const out = kit.outbox(`driver:${id}`);
+  const onMalformed = kit.malformedReporter();
   const ownInbox = new Inbox({ counters, outbox: out, onMalformed, acceptKey: (key) => key === id });
   const stateInbox = new Inbox({ counters, outbox: out, onMalformed });
 
@@ -64,10 +54,7 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
     cpList ??= [...cps.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { id, cps: cpList, pending, supply: supply ? Object.freeze({ ...supply }) : null, lastAnswer, tickets, bus: bus.status() };
   });
-  const unwatch = watchBus(bus, (status) => {
-    events.emit('bus-status', busStatusText(status), { ...status });
-    store.changed();
-  });
+  const unwatch = kit.watchBus(store);
 
   const trackSupply = (sessionId: string, cpId: string): DriverSupply | null => {
     if (ticketed.has(sessionId)) return null;
@@ -211,10 +198,7 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
 
   return {
     id,
-    store,
-    onEvent: (listener) => events.on(listener),
-    counters: () => ({ ...counters }),
-    busStatus: () => bus.status(),
+    ...kit.base(store),
     request,
     stopSupply,
     ticketFor: (sessionId) => {
