@@ -32,7 +32,7 @@ describe('central monitor (real roles, embedded bus, fake clock)', () => {
     assert.match(f, /● AVAILABLE/);
     assert.match(f, /● available 3/);
     assert.match(f, /supplies in progress 0/);
-    assert.match(f, /s stop {2}r resume {2}S stop all {2}R resume all {2}f forget {2}\/ filter {2}\? help {2}q quit/);
+    assert.match(f, /s stop {2}r resume {2}S stop all {2}R resume all {2}f forget {2}t table {2}\/ filter {2}\? help {2}q quit/);
     r.unmount();
   });
 

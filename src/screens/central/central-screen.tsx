@@ -16,8 +16,10 @@ import { CENTRAL_MIN, centralLayout } from './central-layout.js';
 import type { CentralRole } from './central-role.js';
 import { CpDetail } from './cp-detail.js';
 import { CpGrid } from './cp-grid.js';
+import { CpTableView } from './cp-table-view.js';
 import { filterCps } from './filter.js';
-import { gridShape } from './grid-layout.js';
+import { gridShape, tableShape } from './grid-layout.js';
+import { sortCps } from './table-sort.js';
 import { TotalsBar } from './totals-bar.js';
 import { totalsLines } from './totals-lines.js';
 import { useCentralKeys } from './use-central-keys.js';
@@ -59,14 +61,15 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   const { notice, setNotice, run } = useNotice();
   const quit = useQuit();
 
-  const visible = useMemo(() => filterCps(snap.cps, ui.filter), [snap.cps, ui.filter]);
+  const filtered = useMemo(() => filterCps(snap.cps, ui.filter), [snap.cps, ui.filter]);
+  const visible = useMemo(() => (ui.view === 'table' ? sortCps(filtered, ui.sort) : filtered), [filtered, ui.view, ui.sort]);
   const ids = useMemo(() => visible.map((cp) => cp.id), [visible]);
   const found = ui.selectedId === null ? -1 : ids.indexOf(ui.selectedId);
   const selectedIndex = found >= 0 ? found : visible.length > 0 ? 0 : -1;
   const selected = selectedIndex >= 0 ? (visible[selectedIndex] ?? null) : null;
   const summary = totalsLines({ totals: snap.totals, phase: snap.phase, filter: ui.filter, editingFilter: ui.editingFilter, shown: visible.length, total: snap.cps.length }, size.columns);
-  const layout = centralLayout(size.columns, size.rows, visible.length, summary.length);
-  const shape = gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
+  const layout = centralLayout(size.columns, size.rows, visible.length, summary.length, ui.view);
+  const shape = ui.view === 'table' ? tableShape(layout.grid.height, visible.length) : gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
   const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
 
   useCentralKeys({
@@ -98,15 +101,13 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
       helpOpen={ui.helpOpen}
     >
       {(body) => {
-        const grid = (
-          <CpGrid
-            cps={visible}
-            selectedIndex={selectedIndex}
-            width={layout.grid.width}
-            height={layout.grid.height}
-            emptyText={snap.cps.length === 0 ? 'no charge points registered yet' : `no charge point matches “${ui.filter}”`}
-          />
-        );
+        const emptyText = snap.cps.length === 0 ? 'no charge points registered yet' : `no charge point matches “${ui.filter}”`;
+        const grid =
+          ui.view === 'table' && visible.length > 0 ? (
+            <CpTableView cps={visible} selectedIndex={selectedIndex} sort={ui.sort} width={layout.grid.width} height={layout.grid.height} now={now} />
+          ) : (
+            <CpGrid cps={visible} selectedIndex={selectedIndex} width={layout.grid.width} height={layout.grid.height} emptyText={emptyText} />
+          );
         const detail = (
           <CpDetail cp={selected} power={selected ? history.window(selected.id, now) : []} now={now} width={layout.detail.width} height={layout.detail.height} />
         );

@@ -1,3 +1,5 @@
+import { TABLE_CHROME_ROWS } from './table-sort.js';
+
 /** Tile size of the CP grid, border included. */
 export const TILE_WIDTH = 26;
 export const TILE_HEIGHT = 6;
@@ -15,6 +17,12 @@ export function gridShape(width: number, height: number, count: number): GridSha
   const rows = Math.max(1, Math.floor(height / TILE_HEIGHT));
   const pageSize = cols * rows;
   return { cols, rows, pageSize, pages: Math.max(1, Math.ceil(count / pageSize)) };
+}
+
+/** The table view as a grid of one column: a page is the rows that fit under its heading. */
+export function tableShape(height: number, count: number): GridShape {
+  const rows = Math.max(1, height - TABLE_CHROME_ROWS);
+  return { cols: 1, rows, pageSize: rows, pages: Math.max(1, Math.ceil(count / rows)) };
 }
 
 export type Move = 'left' | 'right' | 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';

@@ -101,6 +101,12 @@ export function useCentralKeys(a: CentralKeysArgs): void {
       case 'f':
         if (selected) forgetAsked(a, selected);
         return;
+      case 't':
+        return dispatch({ type: 'toggle-view' });
+      case '<':
+        return dispatch({ type: 'sort', step: -1 });
+      case '>':
+        return dispatch({ type: 'sort', step: 1 });
     }
   });
 }

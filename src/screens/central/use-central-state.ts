@@ -1,5 +1,6 @@
 import { useReducer } from 'react';
 import { moveIndex, type GridShape, type Move } from './grid-layout.js';
+import { DEFAULT_SORT, nextSort, type TableSort } from './table-sort.js';
 
 /** A question the monitor asks before acting: every CP at once, or forgetting one for good. */
 export type Confirm = { kind: 'stop-all' } | { kind: 'resume-all' } | { kind: 'forget'; cpId: string; question: string };
@@ -12,6 +13,9 @@ export interface CentralUiState {
   editingFilter: boolean;
   confirm: Confirm | null;
   helpOpen: boolean;
+  /** Tiles for a dozen CPs, rows for a thousand (`t`). */
+  view: 'tiles' | 'table';
+  sort: TableSort;
 }
 
 export type CentralUiAction =
@@ -24,7 +28,9 @@ export type CentralUiAction =
   | { type: 'filter-backspace' }
   | { type: 'filter-done' }
   | { type: 'filter-clear' }
-  | { type: 'confirm'; what: Confirm | null };
+  | { type: 'confirm'; what: Confirm | null }
+  | { type: 'toggle-view' }
+  | { type: 'sort'; step: 1 | -1 };
 
 export const initialCentralUi: CentralUiState = {
   selectedId: null,
@@ -32,6 +38,8 @@ export const initialCentralUi: CentralUiState = {
   editingFilter: false,
   confirm: null,
   helpOpen: false,
+  view: 'tiles',
+  sort: DEFAULT_SORT,
 };
 
 export function centralUiReducer(state: CentralUiState, action: CentralUiAction): CentralUiState {
@@ -57,6 +65,11 @@ export function centralUiReducer(state: CentralUiState, action: CentralUiAction)
       return { ...state, filter: '', editingFilter: false };
     case 'confirm':
       return { ...state, confirm: action.what };
+    case 'toggle-view':
+      return { ...state, view: state.view === 'tiles' ? 'table' : 'tiles' };
+    case 'sort':
+      // Sorting is the table's: in tiles the keys switch to the table first.
+      return state.view === 'tiles' ? { ...state, view: 'table' } : { ...state, sort: nextSort(state.sort, action.step) };
   }
 }
 
