@@ -49,6 +49,9 @@ describe('footer hints for the width', () => {
     assert.match(line, /^✓ CP002 stopped +\? help {2}q quit$/);
     const cut = await footer(CENTRAL_KEYS, 60, { text: 'standby: read-only, the active central is backup-host pid 4242', tone: 'error' });
     assert.match(cut, /^✖ standby: read-only, the active central is… +\? help {2}q quit$/);
+    // Cut after the last whole word, not inside the next one.
+    const words = await footer(PLAIN_KEYS, 60, { text: 'the run makes its own requests; Enter works once it is done', tone: 'error' });
+    assert.match(words, /^✖ the run makes its own requests; Enter… +\? help {2}q quit$/);
   });
 
   it('a prompt reads the next key itself: no hints beside it, its short form when the long one does not fit', async () => {
