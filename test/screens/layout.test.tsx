@@ -272,6 +272,29 @@ describe('driver screen laid out for the terminal size (a fake driver role, fake
     menu = lines(r, 80, 24).join('\n');
     assert.match(menu, /charge points \(7 of 12 available, 1–\d+\)/);
 
+    // x, then the ticket: the footer's "stopping" gives way to the ticket, in its short form here.
+    await r.press('x');
+    await waitFor(() => assert.match(lines(r, 80, 24).at(-1)!, /stopping; the ticket follows/));
+    const second: Ticket = { ...ticket, sessionId: 'bbbbbbbb-0000-4000-8000-000000000002', cpId: 'CP001', kwh: 0.6, pricePerKwh: 0.3, totalEur: 0.18 };
+    driver.deliver(second);
+    clock.advance(200);
+    await waitFor(() => assert.match(lines(r, 80, 24).at(-1)!, /^✓ ticket CP001: 0\.600 kWh = 0\.18 € +\? help {2}q quit$/));
+    await waitFor(() => assert.match(lines(r, 80, 24).join('\n'), /TOTAL +0\.18 €/));
+
+    // q with a supply open stops it and counts down for its ticket: the footer says so in words that fit.
+    driver.set({ supply: { sessionId: 'cccccccc-0000-4000-8000-000000000003', cpId: 'CP001', startedAt: clock.now(), pricePerKwh: 0.3, kw: 11, kwh: 0, eur: 0, seq: 1, stopping: false } });
+    clock.advance(200);
+    await waitFor(() => assert.match(lines(r, 80, 24).join('\n'), /charging at CP001/));
+    await r.press('q');
+    for (const [columns, rows] of [[80, 24], [60, 22]] as const) {
+      r.resize(columns, rows);
+      clock.advance(200);
+      const footer = (await drawnAt(r, columns, rows)).at(-1)!;
+      assert.match(footer, /^✓ .*CP001.*ticket.*\d+ s.*q again quits/, `${columns}×${rows}: ${footer}`);
+      assertFooter(footer);
+    }
+    await r.press('q');
+    await r.exited;
     r.unmount();
   });
 

@@ -17,7 +17,7 @@ import { driverTone } from './driver-events.js';
 import { endingNotice } from './ending-notice.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import { SessionEnd, ticketLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
+import { SessionEnd, ticketLine, ticketShortLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
 import { Receipt } from './receipt.js';
 import { RunPanel } from './run-panel.js';
@@ -98,9 +98,9 @@ export function DriverScreen({ driver, run, end: given, title = 'evcharge driver
   useEffect(() => {
     if (!lastTicket || lastTicket.sessionId === shownTicket.current) return;
     shownTicket.current = lastTicket.sessionId;
-    if (noticeUp) setNotice({ text: ticketLine(lastTicket), tone: 'ok' });
+    if (noticeUp) setNotice({ text: ticketLine(lastTicket), short: ticketShortLine(lastTicket), tone: 'ok' });
   }, [lastTicket, noticeUp, setNotice]);
-  const message = ending.phase === 'waiting' ? { text: endingNotice(ending.wait, now), tone: 'ok' as const } : notice;
+  const message = ending.phase === 'waiting' ? { ...endingNotice(ending.wait, now), tone: 'ok' as const } : notice;
   return (
     <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={message} helpOpen={ui.helpOpen}>
       {(body) => {
