@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DriverRun, SessionEnd, sessionEndLines, startDriver, type DriverCpView, type DriverSnapshot } from '../../src/roles/driver/index.js';
+import { DriverRun, SessionEnd, sessionEndLines, startDriver, type DriverCpView } from '../../src/roles/driver/index.js';
 import { FakeClock } from '../../src/bus/fake-clock.js';
 import type { Ticket } from '../../src/protocol/index.js';
-import { newCounters } from '../../src/roles/shared/counters.js';
-import { SnapshotStore } from '../../src/roles/shared/store.js';
-import type { DriverRole } from '../../src/screens/driver/driver-role.js';
 import { DriverScreen } from '../../src/screens/driver/driver-screen.js';
+import { fakeDriver } from './fake-driver.js';
 import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
 import { spy, startNetwork, type Network } from './net.js';
 
@@ -199,43 +197,6 @@ describe('driver session (real roles, embedded bus, fake clock)', () => {
     r.unmount();
   });
 });
-
-/** A driver role whose snapshot the test sets: states the real network would take long to reach, or holds still. */
-function fakeDriver(cps: DriverCpView[]) {
-  const calls: string[] = [];
-  let snap: DriverSnapshot = { id: 'DRIVER009', cps, pending: null, supply: null, lastAnswer: null, tickets: [], bus: { state: 'connected', brokers: ['embedded'] } };
-  const store = new SnapshotStore<DriverSnapshot>(() => snap);
-  const ticketWaiters = new Map<string, (t: Ticket) => void>();
-  const role: DriverRole = {
-    id: snap.id,
-    store,
-    onEvent: () => () => {},
-    counters: newCounters,
-    busStatus: () => snap.bus,
-    request: async (cpId) => {
-      calls.push(`request(${cpId})`);
-      return { granted: false, cpId, requestId: 'r1', code: 'cp-faulted', reason: 'charge point is faulted' };
-    },
-    stopSupply: async (sessionId) => {
-      calls.push(`stopSupply(${sessionId ?? ''})`);
-      return snap.supply ? { ok: true, text: 'stopping; the ticket follows' } : { ok: false, text: 'no supply in progress' };
-    },
-    ticketFor: (sessionId) => new Promise((resolve) => ticketWaiters.set(sessionId, resolve)),
-  };
-  return {
-    ...role,
-    calls,
-    set(patch: Partial<DriverSnapshot>) {
-      snap = { ...snap, ...patch };
-      store.changed();
-    },
-    deliver(t: Ticket) {
-      snap = { ...snap, supply: null, tickets: [...snap.tickets, t] };
-      store.changed();
-      ticketWaiters.get(t.sessionId)?.(t);
-    },
-  };
-}
 
 const SESSION = '6f1c0a52-0000-4000-8000-000000000001';
 const supplyAt = (cpId: string) => ({ sessionId: SESSION, cpId, startedAt: 0, pricePerKwh: 0.33, kw: 11, kwh: 0.5, eur: 0.17, seq: 3, stopping: false });

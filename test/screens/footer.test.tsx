@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CENTRAL_KEYS } from '../../src/screens/central/central-keys.js';
 import { CP_KEYS } from '../../src/screens/cp/cp-keys.js';
+import { DRIVER_KEYS } from '../../src/screens/driver/driver-keys.js';
 import { Footer, type FooterMessage } from '../../src/screens/shared/footer.js';
 import type { KeyHelp } from '../../src/screens/shared/keys.js';
 import { renderScreen, stripAnsi, waitFor } from './helpers.js';
@@ -37,6 +38,13 @@ describe('footer hints for the width', () => {
     assert.equal(await footer(CENTRAL_KEYS, 20), '? help  q quit');
   });
 
+  it('driver: the arrows shorten, then go before Enter and x; ? and q always', async () => {
+    assert.equal(await footer(DRIVER_KEYS, 60), '↑↓/jk choose  Enter request  x stop  ? help  q quit');
+    assert.equal(await footer(DRIVER_KEYS, 50), '↑↓ choose  Enter request  x stop  ? help  q quit');
+    assert.equal(await footer(DRIVER_KEYS, 45), 'Enter request  x stop  ? help  q quit');
+    assert.equal(await footer(DRIVER_KEYS, 30), 'Enter request  ? help  q quit');
+  });
+
   it('keys without short forms lose hints from the end, whole, never ? and q', async () => {
     assert.equal(await footer(PLAIN_KEYS, 60), '↑↓/jk choose  Enter request  x stop  ? help  q quit');
     assert.equal(await footer(PLAIN_KEYS, 45), '↑↓/jk choose  Enter request  ? help  q quit');
@@ -49,6 +57,9 @@ describe('footer hints for the width', () => {
     assert.match(line, /^✓ CP002 stopped +\? help {2}q quit$/);
     const cut = await footer(CENTRAL_KEYS, 60, { text: 'standby: read-only, the active central is backup-host pid 4242', tone: 'error' });
     assert.match(cut, /^✖ standby: read-only, the active central is… +\? help {2}q quit$/);
+    // Cut after the last whole word, not inside the next one.
+    const words = await footer(DRIVER_KEYS, 60, { text: 'the run makes its own requests; Enter works once it is done', tone: 'error' });
+    assert.match(words, /^✖ the run makes its own requests; Enter… +\? help {2}q quit$/);
   });
 
   it('a prompt reads the next key itself: no hints beside it, its short form when the long one does not fit', async () => {

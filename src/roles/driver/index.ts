@@ -7,5 +7,5 @@ export type { DriverMode, RunMode, StopLimits } from './driver-mode.js';
 export { DriverRun, type DriverRunOptions, type QueueItem, type QueueStatus, type RunOutcome, type RunProgress } from './driver-run.js';
 export * from './types.js';
 export { whyNoRequest, whyNoStop, type RequestGate } from './intent-gates.js';
-export { ticketLine } from './ticket-line.js';
+export { ticketLine, ticketShortLine } from './ticket-line.js';
 export { SessionEnd, sessionEndLines, type EndWait, type SessionEndDriver, type SessionEndOptions, type SessionEndResult, type SessionEndState } from './session-end.js';

@@ -1,4 +1,5 @@
 import { eventLogHeight } from '../shared/event-log.js';
+import { LOG_MIN_ROWS, logFloor } from '../shared/log-floor.js';
 import { TILE_HEIGHT, TILE_WIDTH } from './grid-layout.js';
 import { TABLE_CHROME_ROWS } from './table-sort.js';
 
@@ -8,8 +9,6 @@ const DETAIL_MIN_WIDTH = 36;
 export const DETAIL_FULL_HEIGHT = 12;
 /** Down to the state, the power gauge and the sparkline. */
 const DETAIL_MIN_HEIGHT = 7;
-/** Fewer event lines than this and the log says nothing. */
-const LOG_MIN_ROWS = 2;
 
 export interface CentralLayout {
   width: number;
@@ -18,14 +17,6 @@ export interface CentralLayout {
   side: boolean;
   grid: { width: number; height: number };
   detail: { width: number; height: number };
-}
-
-/**
- * Event lines the log keeps even when many CPs want the rows: a few on a short terminal, more on a
- * tall one. Beyond this the log takes whatever the grid and the detail leave.
- */
-function logFloor(bodyHeight: number): number {
-  return bodyHeight >= 34 ? 8 : bodyHeight >= 26 ? 5 : LOG_MIN_ROWS;
 }
 
 const gridHeight = (tileRows: number): number => tileRows * TILE_HEIGHT + 1; // + the page line

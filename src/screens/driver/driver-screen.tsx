@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { SnapshotStore } from '../../roles/shared/store.js';
-import { EventLog, eventLogHeight } from '../shared/event-log.js';
+import { EventLog } from '../shared/event-log.js';
 import { useQuit } from '../shared/quit.js';
 import { ScreenFrame } from '../shared/screen-frame.js';
 import { useEventBuffer } from '../shared/use-event-buffer.js';
@@ -12,20 +12,20 @@ import { useRoleState } from '../shared/use-role-state.js';
 import { useScreenEnv } from '../shared/screen-context.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { CpMenu } from './cp-menu.js';
+import { DRIVER_MIN, driverLayout } from './driver-layout.js';
 import { driverTone } from './driver-events.js';
 import { endingNotice } from './ending-notice.js';
 import { DRIVER_KEYS } from './driver-keys.js';
 import type { DriverRole } from './driver-role.js';
-import { SessionEnd, ticketLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
+import { SessionEnd, ticketLine, ticketShortLine, whyNoRequest, whyNoStop, type DriverRun, type RunProgress } from '../../roles/driver/index.js';
 import { effectiveCursor } from './menu-cursor.js';
-import { Receipt, RECEIPT_HEIGHT } from './receipt.js';
+import { Receipt } from './receipt.js';
 import { RunPanel } from './run-panel.js';
-import { SESSION_HEIGHT, SessionPanel } from './session-panel.js';
+import { SessionPanel } from './session-panel.js';
 import { TicketHistory } from './ticket-history.js';
 import { useDriverKeys } from './use-driver-keys.js';
 import { useDriverState } from './use-driver-state.js';
 
-export const DRIVER_MIN = { columns: 60, rows: 20 };
 const NO_RUN = new SnapshotStore<RunProgress | null>(() => null);
 
 export interface DriverScreenProps {
@@ -98,35 +98,32 @@ export function DriverScreen({ driver, run, end: given, title = 'evcharge driver
   useEffect(() => {
     if (!lastTicket || lastTicket.sessionId === shownTicket.current) return;
     shownTicket.current = lastTicket.sessionId;
-    if (noticeUp) setNotice({ text: ticketLine(lastTicket), tone: 'ok' });
+    if (noticeUp) setNotice({ text: ticketLine(lastTicket), short: ticketShortLine(lastTicket), tone: 'ok' });
   }, [lastTicket, noticeUp, setNotice]);
-  const message = ending.phase === 'waiting' ? { text: endingNotice(ending.wait, now), tone: 'ok' as const } : notice;
+  const message = ending.phase === 'waiting' ? { ...endingNotice(ending.wait, now), tone: 'ok' as const } : notice;
   return (
     <ScreenFrame min={DRIVER_MIN} header={{ title, who: `driver ${snap.id}`, bus: snap.bus, rates }} keys={keys} message={message} helpOpen={ui.helpOpen}>
       {(body) => {
-        const logRows = body.height >= 30 ? 5 : 3;
-        const mainHeight = body.height - eventLogHeight(logRows);
-        const wide = body.width >= 96;
-        const leftWidth = wide ? Math.max(body.width - 48, Math.floor(body.width * 0.6)) : body.width;
-        const rightWidth = body.width - leftWidth;
-        const runHeight = progress ? Math.min(progress.items.length + 2, Math.max(3, Math.floor(mainHeight / 3))) : 0;
-        const menuHeight = Math.max(2, mainHeight - runHeight - SESSION_HEIGHT);
+        const layout = driverLayout(body, { cps: snap.cps.length, run: progress ? progress.items.length : null, tickets: snap.tickets.length });
+        const { leftWidth, rightWidth } = layout;
+        const receipt = <Receipt ticket={lastTicket} width={layout.wide ? rightWidth : leftWidth} height={layout.receipt} />;
         return (
           <Box flexDirection="column" width={body.width} height={body.height}>
-            <Box height={mainHeight} flexShrink={0}>
-              <Box width={leftWidth} flexDirection="column" flexShrink={0}>
-                {progress ? <RunPanel progress={progress} now={now} width={leftWidth} height={runHeight} /> : null}
-                <CpMenu cps={snap.cps} cursorId={cursorId} enabled={canRequest} width={leftWidth} height={menuHeight} />
+            <Box height={layout.main} flexShrink={0}>
+              <Box width={leftWidth} height={layout.main} flexDirection="column" flexShrink={0}>
+                {progress ? <RunPanel progress={progress} now={now} width={leftWidth} height={layout.run} /> : null}
+                <CpMenu cps={snap.cps} cursorId={cursorId} enabled={canRequest} width={leftWidth} height={layout.menu} />
                 <SessionPanel snap={snap} now={now} width={leftWidth} idle={noRequest ?? 'choose an available charge point and press Enter'} />
+                {layout.wide ? null : receipt}
               </Box>
-              {wide ? (
-                <Box width={rightWidth} flexDirection="column" flexShrink={0}>
-                  <Receipt ticket={lastTicket} width={rightWidth} />
-                  <TicketHistory tickets={snap.tickets} width={rightWidth} height={Math.max(1, mainHeight - RECEIPT_HEIGHT)} />
+              {layout.wide ? (
+                <Box width={rightWidth} marginLeft={layout.gap} flexDirection="column" flexShrink={0}>
+                  {receipt}
+                  <TicketHistory tickets={snap.tickets} width={rightWidth} height={layout.history} />
                 </Box>
               ) : null}
             </Box>
-            <EventLog lines={log.store} rows={logRows} width={body.width} />
+            <EventLog lines={log.store} rows={layout.logRows} width={body.width} />
           </Box>
         );
       }}

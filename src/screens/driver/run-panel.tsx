@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useColor } from '../shared/screen-context.js';
 import type { QueueItem, QueueStatus, RunProgress } from '../../roles/driver/index.js';
+import { doneCount, runStatus } from './run-status.js';
 
 const STATUS: Record<QueueStatus, { mark: string; word: string; color?: string }> = {
   waiting: { mark: '·', word: 'waiting' },
@@ -27,19 +28,20 @@ function Item({ item }: { item: QueueItem }) {
   );
 }
 
-/** The `--cp` / `--file` queue: each service's status and result, the pause, the summary. */
+/**
+ * The `--cp` / `--file` queue: each service's status and result, the pause, the summary. With
+ * fewer rows than services the rows follow the current one, the last one done above it unless the
+ * current one has the only row.
+ */
 export function RunPanel({ progress, now, width, height }: { progress: RunProgress; now: number; width: number; height: number }) {
   const color = useColor();
-  const done = progress.items.filter((i) => !['waiting', 'requesting', 'stopping'].includes(i.status)).length;
+  const done = doneCount(progress);
+  const status = runStatus(progress, now);
+  // The status row stays while a service goes on, so the panels below do not move at each pause.
   const rows = Math.max(1, height - 2);
   const current = progress.items.findIndex((i) => i.status === 'requesting' || i.status === 'stopping' || i.status === 'waiting');
-  const first = Math.max(0, Math.min(progress.items.length - rows, (current < 0 ? progress.items.length : current) - 1));
-  let status = '';
-  if (progress.phase === 'pausing' && progress.pause) {
-    const left = Math.max(0, Math.ceil((progress.pause.since + progress.pause.ms - now) / 1000));
-    status = `pausing ${left} s before ${progress.pause.next}`;
-  } else if (progress.phase === 'aborting') status = 'stopping the run; waiting for the ticket…';
-  else if (progress.phase === 'done') status = `done: ${progress.summary ?? `${done} of ${progress.items.length} finished`} · q quits`;
+  const before = rows >= 2 ? 1 : 0;
+  const first = Math.max(0, Math.min(progress.items.length - rows, (current < 0 ? progress.items.length : current) - before));
   return (
     <Box width={width} height={height} flexDirection="column" flexShrink={0} overflow="hidden">
       <Text bold wrap="truncate-end">
@@ -52,7 +54,7 @@ export function RunPanel({ progress, now, width, height }: { progress: RunProgre
         <Item key={`${first + i}-${item.cpId}`} item={item} />
       ))}
       <Text color={color(progress.phase === 'done' ? 'cyan' : 'yellow')} wrap="truncate-end">
-        {status}
+        {status ?? ''}
       </Text>
     </Box>
   );

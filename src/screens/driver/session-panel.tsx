@@ -5,7 +5,8 @@ import { fmtElapsed, fmtEur, fmtKw, fmtKwh, fmtPrice } from '../shared/format.js
 import { Gauge } from '../shared/gauge.js';
 import { useColor } from '../shared/screen-context.js';
 
-export const SESSION_HEIGHT = 7;
+/** Border and four lines: a supply's, the most any state has. */
+export const SESSION_HEIGHT = 6;
 
 /**
  * The session: the supply's gauges, the spinner while waiting, the denial's reason, or `idle`

@@ -3,7 +3,7 @@ import { firstFit, textWidth } from './fit.js';
 import { fitHints, hintsWidth, type Hint } from './footer-fit.js';
 import { ESSENTIAL_KEYS, type KeyHelp } from './keys.js';
 import { useColor } from './screen-context.js';
-import { truncate } from './format.js';
+import { truncateWords } from './format.js';
 
 export interface FooterMessage {
   text: string;
@@ -49,7 +49,7 @@ export function Footer({ keys, width, message }: FooterProps) {
       <Box width={width} height={1} flexShrink={0} overflow="hidden" justifyContent="space-between">
         <Text color={color(tone)} bold={message.tone === 'prompt'} wrap="truncate-end">
           {mark}
-          {truncate(text, room - mark.length)}
+          {truncateWords(text, room - mark.length)}
         </Text>
         {essential.length ? (
           <Box flexShrink={0} marginLeft={2}>

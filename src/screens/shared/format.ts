@@ -28,6 +28,17 @@ export function truncate(text: string, width: number): string {
   return text.slice(0, width - 1) + '…';
 }
 
+/**
+ * Cuts `text` to `width` columns after its last whole word that fits, with an ellipsis; only a
+ * first word wider than that is cut inside.
+ */
+export function truncateWords(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const head = text.slice(0, Math.max(0, width - 1));
+  const end = text[head.length] === ' ' ? head.length : head.lastIndexOf(' ');
+  return end > 0 ? `${head.slice(0, end).trimEnd()}…` : truncate(text, width);
+}
+
 export function pad(text: string, width: number): string {
   const t = truncate(text, width);
   return t + ' '.repeat(Math.max(0, width - t.length));

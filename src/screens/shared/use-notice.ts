@@ -4,6 +4,8 @@ import { useScreenEnv } from './screen-context.js';
 
 export interface Notice {
   text: string;
+  /** Said in fewer words, for a footer too narrow for `text`. */
+  short?: string;
   tone: 'ok' | 'error';
 }
 
