@@ -5,6 +5,7 @@ import { createKafka, type ClientIdentity } from './kafka-client.js';
 import { KafkaBus } from './kafka-bus.js';
 import { appendLog } from './kafka-log.js';
 import { ensureTopics, type TopicCheck } from './topic-setup.js';
+import { usernameOf } from './kafka-security.js';
 
 export interface ConnectOptions {
   who: ClientIdentity;
@@ -26,7 +27,7 @@ export interface KafkaConnection {
  */
 export async function connectKafka(config: EvchargeConfig, options: ConnectOptions): Promise<KafkaConnection> {
   const { kafka, logFile } = createKafka(config, options.who);
-  await waitForBrokers(kafka, config, options.startupTimeoutMs ?? config.startupTimeoutMs, options.onWaiting);
+  await waitForBrokers(kafka, config, options.startupTimeoutMs ?? config.startupTimeoutMs, options.onWaiting, usernameOf(config, options.who));
   const admin = kafka.admin();
   await admin.connect();
   let topics: TopicCheck[];
