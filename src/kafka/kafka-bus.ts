@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from './kafkajs.js';
-import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
+import { AccessRefusedError, PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
@@ -13,6 +13,18 @@ import { createKafka } from './kafka-client.js';
 import { KafkaLease } from './lease.js';
 import { TransactionalLane } from './transactional-lane.js';
 import { CoordinatorNudge } from './coordinator-nudge.js';
+import type { ClientIdentity } from './kafka-client.js';
+import { accessRefused, authorizationFailure, topicsText } from './access-refusals.js';
+
+export interface KafkaBusOptions {
+  /** Whose bus this is: the refusal messages name its user and the `evcharge acl` line for it. */
+  who?: ClientIdentity;
+  /**
+   * The brokers refused something this process needs, for good (no ACL allows it). Called once;
+   * the CLI prints the message and exits 2. Without it the refusal is only thrown where it happened.
+   */
+  onRefused?: (error: AccessRefusedError) => void;
+}
 
 /** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
@@ -46,10 +58,13 @@ export class KafkaBus implements Bus {
   /** The active central's transactional producer, while it holds the lease. */
   private txLane: TransactionalLane | null = null;
 
+  private refused: AccessRefusedError | null = null;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly config: EvchargeConfig,
     private readonly logFile: string,
+    private readonly options: KafkaBusOptions = {},
   ) {
     this.current = { state: 'connecting', brokers: config.brokers };
     this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
@@ -99,6 +114,25 @@ export class KafkaBus implements Bus {
     for (const l of this.listeners) l(this.current);
   }
 
+  /**
+   * An authorization failure as the refusal it is: logged, reported once through onRefused, and
+   * returned for the caller to throw; null for any other error.
+   */
+  private refusal(error: unknown, operation: string, resource: () => { resource: string; detail?: string }): AccessRefusedError | null {
+    if (error instanceof AccessRefusedError) return error;
+    const kind = authorizationFailure(error);
+    if (kind === null) return null;
+    const ctx = { config: this.config, who: this.options.who ?? { role: 'evcharge' } };
+    const { resource: what, detail } = kind === 'TOPIC' || kind === 'GROUP' || kind === 'TRANSACTIONAL_ID' ? resource() : { resource: 'the cluster', detail: '' };
+    const refused = accessRefused(ctx, operation, what, detail ?? '');
+    appendLog(this.logFile, 'refused by the brokers', { error: String(error), message: refused.message });
+    if (!this.refused) {
+      this.refused = refused;
+      this.options.onRefused?.(refused);
+    }
+    return refused;
+  }
+
   async lead(options: LeaseOptions): Promise<Lease> {
     if (this.lease) throw new Error('this bus already campaigns for a lease');
     const settings = this.main.settings;
@@ -134,6 +168,16 @@ export class KafkaBus implements Bus {
           await lane?.close();
         },
         clusterAnswers: () => clusterAnswers(this.config, this.logFile),
+        refused: (error, during) =>
+          this.refusal(error, during === 'lease' ? 'Read' : 'Write', () =>
+            during === 'lease'
+              ? authorizationFailure(error) === 'GROUP'
+                ? { resource: `group ${options.group}` }
+                : topicsText({ config: this.config, who: this.options.who ?? { role: 'central' } }, ['central-lease'])
+              : authorizationFailure(error) === 'GROUP'
+                ? { resource: `group ${options.group}.nudge-*` }
+                : { resource: `transactional id ${options.group}` },
+          ) !== null,
       },
       this.logFile,
     );
@@ -185,6 +229,12 @@ export class KafkaBus implements Bus {
         }
         // Too large for the broker: only the offending records are refused, the rest go out.
         if (isSizeError(err)) return this.publishOneByOne(lane, records, err);
+        const refused = this.refusal(err, 'Write', () =>
+          authorizationFailure(err) === 'TRANSACTIONAL_ID'
+            ? { resource: 'the active central\'s transactional id' }
+            : topicsText({ config: this.config, who: this.options.who ?? { role: 'evcharge' } }, records.map((r) => r.topic)),
+        );
+        if (refused) throw refused;
         if (!isRetriable(err)) throw err;
         this.setStatus('retrying', `publish: ${err.message}`);
         await sleep(Math.min(lane.settings.backoffMaxMs, 250 * 2 ** Math.min(attempt, 5)));
@@ -230,7 +280,7 @@ export class KafkaBus implements Bus {
         // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash does
         // not always cancel: a closed subscription's consumer came back after an outage and
         // joined its group again, taking partitions it would never read.
-        restartOnFailure: async () => !closing && !this.closed,
+        restartOnFailure: async (e: Error) => !closing && !this.closed && authorizationFailure(e) === null,
       },
     });
     let closing = false;
@@ -251,7 +301,11 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (e) => {
       const error = e.payload.error as Error & { type?: string };
       // kafkajs gives up on this one: only a setting can help, so say which.
-      if (error.type === 'INVALID_SESSION_TIMEOUT') {
+      const refused = this.refusal(error, 'Read', () =>
+        authorizationFailure(error) === 'GROUP' ? { resource: `group ${options.group}` } : topicsText({ config: this.config, who: this.options.who ?? { role: 'evcharge' } }, options.topics),
+      );
+      if (refused) failReady(refused);
+      else if (error.type === 'INVALID_SESSION_TIMEOUT') {
         const key = options.sessionSettingKey ?? 'kafka.session_timeout_ms';
         void brokerSessionRange(this.kafka).then((range) => failReady(new ConfigError(sessionRefusedText(key, session, range))));
       } else this.setStatus('retrying', `consume: ${error.message}`);

@@ -8,11 +8,13 @@ import kafkajs from 'kafkajs';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 import { applyKafkajsSilentBrokerFix } from './kafkajs-silent-broker.js';
 import { applyKafkajsTlsReconnectFix } from './kafkajs-tls-reconnect-fix.js';
+import { applyKafkajsRefusalKept } from './kafkajs-refusal-kept.js';
 
 applyKafkajsIdleFix();
 applyKafkajsSilentBrokerFix();
 applyKafkajsTlsReconnectFix();
+applyKafkajsRefusalKept();
 
-export const { Kafka, Partitioners, ConfigResourceTypes, logLevel, AssignerProtocol } = kafkajs;
+export const { Kafka, Partitioners, ConfigResourceTypes, logLevel, AssignerProtocol, AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 export type { Admin, Consumer, Producer, Transaction, logCreator, PartitionAssigner } from 'kafkajs';
 export type Kafka = InstanceType<typeof kafkajs.Kafka>;

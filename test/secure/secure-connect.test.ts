@@ -64,6 +64,16 @@ test('a config without kafka.security against the TLS port says a TLS listener m
   assert.match(r.stderr, /as a TLS listener \(SSL, SASL_SSL\) does to a client without TLS: if the cluster is secure, set kafka\.security in .*plain\.yaml/);
 });
 
+test('the right user and CA but no ACLs yet: exit 2 saying the topics are hidden or missing and the evcharge acl line that makes them', async () => {
+  const file = config('kafka_config.copy.yaml');
+  const r = await role(['cp', '--id', 'CPW'], file);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /user cp-CPW may not see them \(no Describe ACL\), and it may not create topics/);
+  assert.ok(r.stderr.includes(`evcharge acl --config ${file} --cp CPW --apply`), r.stderr);
+  oneLine(r.stderr);
+  noTrace(r.stderr);
+});
+
 test('as the admin, over SASL_SSL with the generated CA, a role connects and makes the topics', async () => {
   const file = config('as-admin.yaml', (t) => t.replace(/(\n\s+)password_file:/, '$1username: admin$1password_file:'));
   // An interactive driver that quits at once: only the connection is at stake here.
