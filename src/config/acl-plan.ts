@@ -127,6 +127,16 @@ export function aclPlan(config: EvchargeConfig, instances: RoleInstance[]): AclE
   return instances.flatMap((i) => aclsFor(config, i));
 }
 
+/** Kafka's tool spells operations in CamelCase. */
+export const OPERATION_WORD: Record<Operation, string> = { READ: 'Read', WRITE: 'Write', DESCRIBE: 'Describe', DESCRIBE_CONFIGS: 'DescribeConfigs' };
+const RESOURCE_WORD: Record<ResourceType, string> = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactional-id' };
+
+/** `group cp-CP1-group-registration-*` (a trailing * for a prefix). */
+export const resourceWord = (type: ResourceType, pattern: PatternType, name: string) => `${RESOURCE_WORD[type]} ${name}${pattern === 'PREFIXED' ? '*' : ''}`;
+
+/** `Read on group cp-CP1-group`. */
+export const aclText = (e: Pick<AclEntry, 'operation' | 'resourceType' | 'patternType' | 'name'>) => `${OPERATION_WORD[e.operation]} on ${resourceWord(e.resourceType, e.patternType, e.name)}`;
+
 /** One ACL's identity (what Kafka compares), for sets. */
 export const aclKey = (a: Pick<AclEntry, 'principal' | 'resourceType' | 'patternType' | 'name' | 'operation'>) =>
   `${a.principal}|${a.resourceType}|${a.patternType}|${a.name}|${a.operation}`;

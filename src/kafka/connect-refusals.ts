@@ -11,7 +11,8 @@ export function connectRefusal(error: unknown, config: EvchargeConfig, username:
   const security = config.security;
   const chain = errorChain(error);
   const listener = `${security?.protocol ?? 'PLAINTEXT'} listener at ${config.brokers.join(', ')}`;
-  const sasl = chain.find((e) => e.name === 'KafkaJSSASLAuthenticationError');
+  // kafkajs's, or the doctor's own probe's.
+  const sasl = chain.find((e) => e.name === 'KafkaJSSASLAuthenticationError' || e.name === 'SaslAuthenticationError');
   if (sasl && security?.sasl) {
     const mechanism = security.sasl.mechanism;
     if (/not supported by the server/i.test(sasl.message))

@@ -36,6 +36,15 @@ test('a wrong password exits 2 at once, naming the user, the listener and where 
   assert.doesNotMatch(r.stderr, /not-the-password/, 'the password is never printed');
 });
 
+test('doctor with a wrong admin password exits 2 the same way, naming the user', async () => {
+  const file = config('doctor-wrong-password.yaml', (t) => t.replace(/password_file: ".*"/, `password_file: "${path.join(cluster.home, 'secure', 'wrong-{username}')}"`));
+  writeFileSync(path.join(cluster.home, 'secure', 'wrong-admin'), 'not-the-password\n');
+  const r = await runCli(['doctor', '--config', file], { env: { EVCHARGE_BROKERS: undefined }, timeoutMs: 30000 });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /^evcharge doctor: the brokers refused user admin \(SCRAM-SHA-512 on the SASL_SSL listener at 127\.0\.0\.1:29392\)/);
+  oneLine(r.stderr);
+});
+
 test('a CA that did not sign the brokers\' certificate exits 2 naming the CA file', async () => {
   const other = path.join(cluster.home, 'other-ca.pem');
   const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${other}.key`, '-out', other, '-days', '1', '-subj', '/CN=some-other-ca'], { encoding: 'utf8' });

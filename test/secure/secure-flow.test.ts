@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel } from '../../src/kafka/kafkajs.js';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from '../../src/kafka/kafkajs.js';
 import { RoleProcess } from '../helpers/role-process.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SecureCluster } from '../helpers/secure-cluster.js';
@@ -95,14 +95,40 @@ test("a driver's credentials cannot write cp-commands, telemetry, health or cp-r
 });
 
 test("a driver whose config sends its requests to another role's topic is refused by the brokers: exit 2 naming the topic, the key and the fix", async () => {
-  for (const topic of ['cp-commands', 'telemetry', 'cp-register']) {
-    const file = path.join(dir, `driver-to-${topic}.yaml`);
-    writeFileSync(file, readFileSync(cluster.configPath, 'utf8').replace(/^  auth-request: \{\}/m, `  auth-request: { name: ${topic} }`));
-    const r = await runCli(['driver', '--id', 'DS1', '--cp', 'CPS1', '--no-tui', '--config', file], { env: env(), timeoutMs: 30000 });
-    assert.equal(r.code, 2, `${topic}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`the brokers refused user driver-DS1 Write on topic ${topic} \\(topics\\.auth-request in .*driver-to-${topic}\\.yaml\\): no ACL allows it`));
-    assert.ok(r.stderr.includes(`evcharge acl --config ${file} --driver DS1 --apply`), r.stderr);
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.doesNotMatch(r.stderr, /\n\s+at |unexpected error|KafkaJS/);
+  await Promise.all(
+    ['cp-commands', 'telemetry', 'cp-register'].map(async (topic) => {
+      const file = path.join(dir, `driver-to-${topic}.yaml`);
+      writeFileSync(file, readFileSync(cluster.configPath, 'utf8').replace(/^  auth-request: \{\}/m, `  auth-request: { name: ${topic} }`));
+      const r = await runCli(['driver', '--id', 'DS1', '--cp', 'CPS1', '--no-tui', '--config', file], { env: env(), timeoutMs: 30000 });
+      assert.equal(r.code, 2, `${topic}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`the brokers refused user driver-DS1 Write on topic ${topic} \\(topics\\.auth-request in .*driver-to-${topic}\\.yaml\\): no ACL allows it`));
+      assert.ok(r.stderr.includes(`evcharge acl --config ${file} --driver DS1 --apply`), r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at |unexpected error|KafkaJS/);
+    }),
+  );
+});
+
+test('doctor on the secure cluster: every role has what it needs; then it names an ACL a CP lacks and one a driver has but needs not', async () => {
+  const healthy = await runCli(['doctor', '--config', cluster.configPath], { env: env(), timeoutMs: 60000 });
+  assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
+  for (const who of [/central +User:central +all \d+ it needs/, /cp CPS1 +User:cp-CPS1 +all \d+ it needs/, /cp CPS2 +User:cp-CPS2 +all \d+ it needs/, /driver DS1 +User:driver-DS1 +all \d+ it needs/])
+    assert.match(healthy.stdout, who);
+  const admin = client('admin').admin();
+  await admin.connect();
+  try {
+    const acl = (principal: string, type: number, name: string, operation: number) => ({
+      resourceType: type, resourceName: name, resourcePatternType: ResourcePatternTypes.LITERAL, principal, host: '*', operation, permissionType: AclPermissionTypes.ALLOW,
+    });
+    await admin.createAcls({ acl: [acl('User:driver-DS1', AclResourceTypes.TOPIC, 'cp-commands', AclOperationTypes.WRITE)] });
+    await admin.deleteAcls({ filters: [acl('User:cp-CPS2', AclResourceTypes.GROUP, 'cp-CPS2-group', AclOperationTypes.READ)] });
+  } finally {
+    await admin.disconnect();
   }
+  const r = await runCli(['doctor', '--config', cluster.configPath], { env: env(), timeoutMs: 60000 });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /MISSING +cp CPS2 +User:cp-CPS2 +lacks 1 of \d+: Read on group cp-CPS2-group +→ evcharge acl --config .* --cp CPS2 --apply/);
+  assert.match(r.stdout, /MORE +User:driver-DS1: Write on topic cp-commands \(no role needs it\)/);
+  assert.match(r.stdout, /✖ cp CPS2 \(User:cp-CPS2\) lacks 1 ACL it needs/);
+  assert.match(r.stdout, /! User:driver-DS1 has more than its roles need/);
 });

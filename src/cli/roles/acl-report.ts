@@ -1,11 +1,4 @@
-import type { AclEntry, Operation, PatternType, ResourceType } from '../../config/acl-plan.js';
-
-/** Kafka's tool spells operations in CamelCase. */
-const OPERATION_WORD: Record<Operation, string> = { READ: 'Read', WRITE: 'Write', DESCRIBE: 'Describe', DESCRIBE_CONFIGS: 'DescribeConfigs' };
-const RESOURCE_WORD: Record<ResourceType, string> = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactional-id' };
-
-export const operationWord = (op: Operation) => OPERATION_WORD[op];
-export const resourceWord = (type: ResourceType, pattern: PatternType, name: string) => `${RESOURCE_WORD[type]} ${name}${pattern === 'PREFIXED' ? '*' : ''}`;
+import { OPERATION_WORD, resourceWord, type AclEntry, type Operation, type ResourceType } from '../../config/acl-plan.js';
 
 /**
  * The plan as a table: one row per principal and resource with its operations (every ACL is ALLOW
