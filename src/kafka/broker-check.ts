@@ -110,7 +110,8 @@ function tlsProbe(broker: string, ca: string | null, timeoutMs: number): Promise
     };
     socket.setTimeout(timeoutMs, () => done(null));
     socket.once('secureConnect', () => done(null));
-    socket.once('error', (e) => done(e));
+    // A PLAINTEXT Kafka port reads the TLS hello as a request of absurd size and hangs up.
+    socket.once('error', (e) => done(/before secure TLS connection was established/.test(e.message) ? Object.assign(new Error('the port hung up during the TLS handshake'), { code: 'EPROTO' }) : e));
   });
 }
 

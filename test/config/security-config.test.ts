@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/config/load-config.js';
@@ -76,4 +77,19 @@ test('a role given an incomplete security section exits 2 with one line naming t
   assert.match(r.stderr, /^evcharge driver: config .*incomplete\.yaml:\d+: kafka\.security\.password: a password is never written in the config/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /hunter2/, 'the password is not repeated');
+});
+
+test('TLS against a port that speaks no TLS (a PLAINTEXT Kafka listener hangs up on the hello): exit 2 saying so', async () => {
+  const server = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const file = path.join(dir, 'tls-to-plain.yaml');
+    const port = (server.address() as net.AddressInfo).port;
+    writeFileSync(file, `kafka:\n  bootstrap_servers: ["127.0.0.1:${port}"]\n  security:\n    protocol: SSL\ntopic_defaults: { partitions: 1, replication_factor: 1, min_insync_replicas: 1 }\n`);
+    const r = await runCli(['driver', '--id', 'D1', '--no-tui', '--config', file], { timeoutMs: 20000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`TLS: the brokers at 127\\.0\\.0\\.1:${port} do not answer in TLS \\(kafka\\.security\\.protocol is SSL\\)`));
+  } finally {
+    server.close();
+  }
 });
