@@ -3,6 +3,7 @@ import { aclCommandFor } from '../config/acl-plan.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import type { TopicKey } from '../bus/topics.js';
 import { errorChain } from './connect-refusals.js';
+import { appendLog } from './kafka-log.js';
 import type { ClientIdentity } from './kafka-client.js';
 import { usernameOf } from './kafka-security.js';
 
@@ -66,4 +67,37 @@ export function topicSetupRefusal(error: unknown, ctx: RefusalContext): AccessRe
         `and it may not create topics: on a secure cluster the admin makes them with every role's ACLs: ${aclCommandFor(ctx.config, ctx.who.role, ctx.who.id)}`,
     );
   return accessRefused(ctx, 'Describe or DescribeConfigs', 'the configured topics', ', which every role checks at start');
+}
+
+/**
+ * A bus's refusals: an authorization failure becomes the AccessRefusedError naming what was refused,
+ * logged, and reported once (the CLI exits with the first); anything else is left to the caller.
+ */
+export class RefusalReporter {
+  private reported = false;
+
+  constructor(
+    private readonly ctx: RefusalContext,
+    private readonly logFile: string,
+    private readonly onRefused?: (error: AccessRefusedError) => void,
+  ) {}
+
+  /** `resource` says what was refused for a topic, group or transactional id failure. */
+  check(error: unknown, operation: string, resource: () => { resource: string; detail?: string }): AccessRefusedError | null {
+    if (error instanceof AccessRefusedError) return error;
+    const kind = authorizationFailure(error);
+    if (kind === null) return null;
+    const { resource: what, detail } = kind === 'CLUSTER' ? { resource: 'the cluster', detail: '' } : resource();
+    const refused = accessRefused(this.ctx, operation, what, detail ?? '');
+    appendLog(this.logFile, 'refused by the brokers', { error: String(error), message: refused.message });
+    if (!this.reported) {
+      this.reported = true;
+      this.onRefused?.(refused);
+    }
+    return refused;
+  }
+
+  topics(keys: TopicKey[]): { resource: string; detail: string } {
+    return topicsText(this.ctx, keys);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from './kafkajs.js';
-import { AccessRefusedError, PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
+import { PublishRejectedError, type AccessRefusedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
@@ -14,7 +14,7 @@ import { KafkaLease } from './lease.js';
 import { TransactionalLane } from './transactional-lane.js';
 import { CoordinatorNudge } from './coordinator-nudge.js';
 import type { ClientIdentity } from './kafka-client.js';
-import { accessRefused, authorizationFailure, topicsText } from './access-refusals.js';
+import { authorizationFailure, RefusalReporter } from './access-refusals.js';
 
 export interface KafkaBusOptions {
   /** Whose bus this is: the refusal messages name its user and the `evcharge acl` line for it. */
@@ -58,7 +58,8 @@ export class KafkaBus implements Bus {
   /** The active central's transactional producer, while it holds the lease. */
   private txLane: TransactionalLane | null = null;
 
-  private refused: AccessRefusedError | null = null;
+  /** Turns the brokers' authorization failures into the refusal the CLI exits with. */
+  private readonly refusals: RefusalReporter;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,6 +68,7 @@ export class KafkaBus implements Bus {
     private readonly options: KafkaBusOptions = {},
   ) {
     this.current = { state: 'connecting', brokers: config.brokers };
+    this.refusals = new RefusalReporter({ config, who: options.who ?? { role: 'evcharge' } }, logFile, options.onRefused);
     this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
     this.keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
     // kafkajs retries a consumer's fetches quietly while brokers are away; notice the silence.
@@ -114,25 +116,6 @@ export class KafkaBus implements Bus {
     for (const l of this.listeners) l(this.current);
   }
 
-  /**
-   * An authorization failure as the refusal it is: logged, reported once through onRefused, and
-   * returned for the caller to throw; null for any other error.
-   */
-  private refusal(error: unknown, operation: string, resource: () => { resource: string; detail?: string }): AccessRefusedError | null {
-    if (error instanceof AccessRefusedError) return error;
-    const kind = authorizationFailure(error);
-    if (kind === null) return null;
-    const ctx = { config: this.config, who: this.options.who ?? { role: 'evcharge' } };
-    const { resource: what, detail } = kind === 'TOPIC' || kind === 'GROUP' || kind === 'TRANSACTIONAL_ID' ? resource() : { resource: 'the cluster', detail: '' };
-    const refused = accessRefused(ctx, operation, what, detail ?? '');
-    appendLog(this.logFile, 'refused by the brokers', { error: String(error), message: refused.message });
-    if (!this.refused) {
-      this.refused = refused;
-      this.options.onRefused?.(refused);
-    }
-    return refused;
-  }
-
   async lead(options: LeaseOptions): Promise<Lease> {
     if (this.lease) throw new Error('this bus already campaigns for a lease');
     const settings = this.main.settings;
@@ -169,11 +152,11 @@ export class KafkaBus implements Bus {
         },
         clusterAnswers: () => clusterAnswers(this.config, this.logFile),
         refused: (error, during) =>
-          this.refusal(error, during === 'lease' ? 'Read' : 'Write', () =>
+          this.refusals.check(error, during === 'lease' ? 'Read' : 'Write', () =>
             during === 'lease'
               ? authorizationFailure(error) === 'GROUP'
                 ? { resource: `group ${options.group}` }
-                : topicsText({ config: this.config, who: this.options.who ?? { role: 'central' } }, ['central-lease'])
+                : this.refusals.topics(['central-lease'])
               : authorizationFailure(error) === 'GROUP'
                 ? { resource: `group ${options.group}.nudge-*` }
                 : { resource: `transactional id ${options.group}` },
@@ -229,10 +212,10 @@ export class KafkaBus implements Bus {
         }
         // Too large for the broker: only the offending records are refused, the rest go out.
         if (isSizeError(err)) return this.publishOneByOne(lane, records, err);
-        const refused = this.refusal(err, 'Write', () =>
+        const refused = this.refusals.check(err, 'Write', () =>
           authorizationFailure(err) === 'TRANSACTIONAL_ID'
             ? { resource: 'the active central\'s transactional id' }
-            : topicsText({ config: this.config, who: this.options.who ?? { role: 'evcharge' } }, records.map((r) => r.topic)),
+            : this.refusals.topics(records.map((r) => r.topic)),
         );
         if (refused) throw refused;
         if (!isRetriable(err)) throw err;
@@ -301,8 +284,8 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (e) => {
       const error = e.payload.error as Error & { type?: string };
       // kafkajs gives up on this one: only a setting can help, so say which.
-      const refused = this.refusal(error, 'Read', () =>
-        authorizationFailure(error) === 'GROUP' ? { resource: `group ${options.group}` } : topicsText({ config: this.config, who: this.options.who ?? { role: 'evcharge' } }, options.topics),
+      const refused = this.refusals.check(error, 'Read', () =>
+        authorizationFailure(error) === 'GROUP' ? { resource: `group ${options.group}` } : this.refusals.topics(options.topics),
       );
       if (refused) failReady(refused);
       else if (error.type === 'INVALID_SESSION_TIMEOUT') {
