@@ -87,6 +87,18 @@ await yargs(hideBin(process.argv))
         .option('json', { type: 'boolean', default: false, describe: 'the report as one JSON object' }),
     (argv) => runCommand('doctor', argv),
   )
+  .command(
+    'acl',
+    'print the Kafka ACLs a config needs (each role instance its own principal); --apply creates them',
+    (y) =>
+      common(y)
+        .option('tui', { type: 'boolean', default: false, hidden: true })
+        .option('cp', { type: 'string', array: true, describe: 'CP ids to grant (repeat, or comma-separated)', requiresArg: true })
+        .option('driver', { type: 'string', array: true, describe: 'driver ids to grant (repeat, or comma-separated)', requiresArg: true })
+        .option('apply', { type: 'boolean', default: false, describe: "create the missing topics and ACLs, as the config's admin" })
+        .option('json', { type: 'boolean', default: false, describe: 'the ACLs and commands as one JSON object' }),
+    (argv) => runCommand('acl', argv),
+  )
   .demandCommand(1, 'name a command')
   .strict()
   .version(packageVersion())

@@ -2,6 +2,8 @@
 // A local Apache Kafka in KRaft mode (no ZooKeeper), for development and tests.
 //
 //   node scripts/kafka.mjs up [--nodes 1|3]   start one node (or a three-node quorum), wait, print brokers
+//        [--secure [--users a,b,...]]         SASL_SSL + SCRAM + ACLs (see kafka-secure.mjs); users made at format
+//   node scripts/kafka.mjs user add NAME...   add SCRAM users to the running secure cluster (kafka-configs)
 //   node scripts/kafka.mjs down               stop every node cleanly
 //   node scripts/kafka.mjs status             which nodes are up
 //   node scripts/kafka.mjs stop-node N        stop node N (SIGTERM, controlled shutdown), data kept
@@ -27,6 +29,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as secure from './kafka-secure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOME = process.env.EVCHARGE_KAFKA_HOME ?? path.join(ROOT, '.kafka');
@@ -56,7 +59,10 @@ const TOOLS = {
   'get-offsets': 'org.apache.kafka.tools.GetOffsetShell',
   'log-dirs': 'org.apache.kafka.tools.LogDirsCommand',
   storage: 'kafka.tools.StorageTool',
+  acls: 'org.apache.kafka.tools.AclCommand',
 };
+// The tools that take an admin client config; on a secure cluster they get the admin's.
+const COMMAND_CONFIG_TOOLS = new Set(['topics', 'consumer-groups', 'configs', 'metadata-quorum', 'broker-api-versions', 'get-offsets', 'log-dirs', 'acls', 'console-consumer', 'console-producer']);
 
 const say = (msg) => console.log(`[kafka] ${msg}`);
 const die = (msg, code = 1) => {
@@ -158,7 +164,7 @@ function writeProps(dir, props) {
   );
 }
 
-function writeNodeConfig(n, nodes) {
+function writeNodeConfig(n, nodes, isSecure = false) {
   const dir = nodeDir(n);
   const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${controllerPort(i + 1)}`).join(',');
   writeProps(dir, {
@@ -174,6 +180,7 @@ function writeNodeConfig(n, nodes) {
     'num.partitions': 1,
     ...internalReplicationProps(nodes),
     ...commonProps(),
+    ...(isSecure && secure.secureNodeProps(HOME, { brokerPort: brokerPort(n), controllerPort: controllerPort(n) })),
   });
 }
 
@@ -190,28 +197,33 @@ function javaArgs(dir, mainClass, args) {
   ];
 }
 
-function format(nodes) {
+function format(nodes, isSecure = false, roleUsers = []) {
   const clusterId = newClusterId();
   for (const entry of existsSync(HOME) ? readdirSync(HOME) : []) {
-    if (entry.startsWith('node-') || entry === 'cluster.json') rmSync(path.join(HOME, entry), { recursive: true, force: true });
+    if (entry.startsWith('node-') || entry === 'cluster.json' || entry === 'secure') rmSync(path.join(HOME, entry), { recursive: true, force: true });
   }
   ensureJars();
+  if (isSecure) secure.makeSecureMaterial(HOME, roleUsers, die);
+  // SCRAM users in the bootstrap metadata: the brokers' own must exist before any broker talks to another.
+  const scram = isSecure ? secure.formatScramArgs(HOME, roleUsers) : [];
   for (let n = 1; n <= nodes; n++) {
-    writeNodeConfig(n, nodes);
-    const r = spawnSync('java', javaArgs(nodeDir(n), 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', path.join(nodeDir(n), 'server.properties')]), {
+    writeNodeConfig(n, nodes, isSecure);
+    const r = spawnSync('java', javaArgs(nodeDir(n), 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', path.join(nodeDir(n), 'server.properties'), ...scram]), {
       encoding: 'utf8',
     });
+    // Not the tool's output on success: it lists the SCRAM records it wrote.
     if (r.status !== 0) die(`formatting node ${n} failed:\n${r.stdout}${r.stderr}`);
   }
-  writeFileSync(STATE, JSON.stringify({ nodes, clusterId, basePort: BASE_PORT }, null, 2));
-  say(`formatted a ${nodes}-node KRaft cluster (${clusterId})`);
+  writeFileSync(STATE, JSON.stringify({ nodes, clusterId, basePort: BASE_PORT, secure: isSecure }, null, 2));
+  if (isSecure) secure.writeEvchargeConfig(HOME, ROOT, { nodes, brokers: range(nodes).map((n) => `127.0.0.1:${brokerPort(n)}`) });
+  say(`formatted a ${nodes}-node KRaft cluster (${clusterId})${isSecure ? `, secure: SASL_SSL ${secure.MECHANISM}, ACLs on` : ''}`);
 }
 
 function startNode(n) {
   if (pidOf(n)) return say(`node ${n} already up (pid ${pidOf(n)})`);
   // Written again at every start (same shape, ports and data), so a cluster formatted by an
   // older version of this script picks up settings added since (group.min.session.timeout.ms).
-  writeNodeConfig(n, readState()?.nodes ?? n);
+  writeNodeConfig(n, readState()?.nodes ?? n, readState()?.secure === true);
   const out = openSync(path.join(nodeDir(n), 'logs', 'stdout.log'), 'a');
   const child = spawn('java', javaArgs(nodeDir(n), 'kafka.Kafka', [path.join(nodeDir(n), 'server.properties')]), {
     detached: true,
@@ -253,7 +265,7 @@ function portOpen(port, host = '127.0.0.1', timeoutMs = 2000) {
  * cluster as `ready(described)` wants it (and has a controller). Targets: [{host, port, alive(),
  * exitedHint}]; a target whose process died ends the wait at once. Resolves to the targets' host:port.
  */
-async function waitForBrokers(targets, ready, { timeoutMs = START_TIMEOUT_MS, logHint, onWaiting, what = 'cluster' } = {}) {
+async function waitForBrokers(targets, ready, { timeoutMs = START_TIMEOUT_MS, logHint, onWaiting, what = 'cluster', client = {} } = {}) {
   const { Kafka, logLevel } = await import('kafkajs');
   const brokers = targets.map((t) => `${t.host}:${t.port}`);
   const deadline = Date.now() + timeoutMs;
@@ -261,7 +273,7 @@ async function waitForBrokers(targets, ready, { timeoutMs = START_TIMEOUT_MS, lo
   while (Date.now() < deadline) {
     for (const t of targets) if (!t.alive()) die(t.exitedHint);
     if ((await Promise.all(targets.map((t) => portOpen(t.port, t.host)))).every(Boolean)) {
-      const admin = new Kafka({ clientId: 'kafka-script', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      const admin = new Kafka({ clientId: 'kafka-script', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, ...client }).admin();
       try {
         await admin.connect();
         const described = await admin.describeCluster().catch((e) => e);
@@ -296,7 +308,7 @@ async function waitForCluster(expected) {
       exitedHint: `node ${n} exited during start-up; see .kafka/node-${n}/logs/server.log and stdout.log`,
     })),
     ({ brokers: seen }) => seen.length >= expected.length || `${seen.length}/${expected.length} brokers registered`,
-    { logHint: '.kafka/node-*/logs/server.log' },
+    { logHint: '.kafka/node-*/logs/server.log', client: readState()?.secure ? secure.adminClientOptions(HOME) : {} },
   );
 }
 
@@ -309,26 +321,56 @@ function nodeArg(arg, state) {
 
 const range = (nodes) => Array.from({ length: nodes }, (_, i) => i + 1);
 
+const UP_USAGE = 'usage: kafka.mjs up [--nodes 1|3] [--secure [--users NAME,NAME,...]]';
+
 async function up(argv) {
-  const i = argv.indexOf('--nodes');
-  const nodes = i >= 0 ? Number(argv[i + 1]) : 1;
-  if (![1, 3].includes(nodes)) die(`--nodes must be 1 or 3, got "${argv[i + 1] ?? ''}"`, 2);
+  const o = parseOptions(argv, { flags: ['secure'], values: ['nodes', 'users'] }, UP_USAGE);
+  const nodes = o.nodes === undefined ? 1 : Number(o.nodes);
+  if (![1, 3].includes(nodes)) die(`--nodes must be 1 or 3, got "${o.nodes}"`, 2);
+  const isSecure = o.secure === true;
+  if (o.users !== undefined && !isSecure) die('--users needs --secure (only the secure cluster has users)', 2);
+  const users = o.users === undefined ? secure.DEFAULT_ROLE_USERS : o.users.split(',').map((u) => u.trim()).filter(Boolean);
+  const bad = users.find((u) => !secure.validUser(u) || u === secure.ADMIN_USER || u === secure.BROKER_USER);
+  if (bad !== undefined) die(`--users: "${bad}" is not a role user name (letters, digits, . _ -; not admin or broker, which are always made)`, 2);
   let state = readState();
   const running = state ? range(state.nodes).filter((n) => pidOf(n)) : [];
-  if (state && state.nodes !== nodes) {
-    if (running.length) die(`a ${state.nodes}-node cluster is running; run \`npm run kafka:down\` first`, 2);
+  const shape = (s) => `${s.nodes}-node${s.secure ? ' secure' : ''}`;
+  if (state && (state.nodes !== nodes || (state.secure === true) !== isSecure)) {
+    if (running.length) die(`a ${shape(state)} cluster is running; run \`npm run kafka:down\` first`, 2);
     state = null;
   }
-  if (!state) format(nodes);
+  const started = Date.now();
+  if (!state) format(nodes, isSecure, users);
   else ensureJars();
   for (const n of range(nodes)) {
-    const busy = !pidOf(n) && (await portOpen(brokerPort(n)));
-    if (busy) die(`port ${brokerPort(n)} is taken by another process; stop it or point EVCHARGE_BROKERS at it`, 2);
+    for (const port of isSecure ? [brokerPort(n), controllerPort(n)] : [brokerPort(n)]) {
+      const busy = !pidOf(n) && (await portOpen(port));
+      if (busy) die(`port ${port} is taken by another process; stop it or point EVCHARGE_BROKERS at it`, 2);
+    }
   }
   range(nodes).forEach(startNode);
   const brokers = await waitForCluster(range(nodes));
-  say(`up: ${nodes} node${nodes > 1 ? 's' : ''}`);
+  say(`up: ${nodes} node${nodes > 1 ? 's' : ''}${isSecure ? ' (secure)' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`bootstrap servers: ${brokers.join(',')}`);
+  if (isSecure) {
+    console.log(`security: SASL_SSL ${secure.MECHANISM}, ACLs on (StandardAuthorizer, nothing allowed without an ACL)`);
+    console.log(`CA: ${secure.caFile(HOME)}`);
+    console.log(`evcharge config: ${secure.evchargeConfigFile(HOME)}`);
+    console.log(`admin client config (Kafka's tools): ${secure.adminProperties(HOME)}`);
+    console.log(`users' passwords: ${path.dirname(secure.passwordFile(HOME, 'x'))}/ (${readdirSync(path.dirname(secure.passwordFile(HOME, 'x'))).map((f) => f.replace(/\.password$/, '')).join(', ')})`);
+  }
+}
+
+/** `user add NAME...`: SCRAM users for more role instances on the running secure cluster. */
+function user(argv) {
+  const [sub, ...names] = argv;
+  const state = readState();
+  if (sub !== 'add' || names.length === 0) die('usage: kafka.mjs user add NAME [NAME...]   (e.g. cp-CP002 driver-DRIVER002)', 2);
+  if (!state?.secure) die('no secure cluster here: start one with `npm run kafka:up -- --secure`', 2);
+  ensureJars();
+  const bootstrap = range(state.nodes).map((n) => `127.0.0.1:${brokerPort(n)}`).join(',');
+  const java = (main, args) => spawnSync('java', ['-Xmx256m', '-Dlog4j2.level=WARN', '-cp', classpath(), main, ...args], { encoding: 'utf8' });
+  for (const { user, file } of secure.addUsers(HOME, names, { java, bootstrap, die })) console.log(`user ${user}: password in ${file}`);
 }
 
 async function down() {
@@ -371,7 +413,9 @@ function tool(argv) {
   const state = readState();
   const bootstrap = state ? range(state.nodes).map((n) => `127.0.0.1:${brokerPort(n)}`).join(',') : `127.0.0.1:${BASE_PORT}`;
   const needsBootstrap = name !== 'storage' && !rest.some((a) => a.startsWith('--bootstrap-server') || a === '--help');
-  const args = needsBootstrap ? ['--bootstrap-server', process.env.EVCHARGE_BROKERS ?? bootstrap, ...rest] : rest;
+  // On the secure cluster the tools connect as the admin, unless told otherwise.
+  const asAdmin = state?.secure && COMMAND_CONFIG_TOOLS.has(name) && !rest.some((a) => /^--(command-config|consumer\.config|producer\.config)/.test(a)) ? ['--command-config', secure.adminProperties(HOME)] : [];
+  const args = needsBootstrap ? ['--bootstrap-server', process.env.EVCHARGE_BROKERS ?? bootstrap, ...asAdmin, ...rest] : rest;
   const r = spawnSync('java', ['-Xmx256m', `-Dlog4j2.level=WARN`, '-cp', classpath(), main, ...args], { stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
 }
@@ -388,11 +432,11 @@ const NODE_USAGE =
   '[--port 9092] [--controller-port 9093] [--home DIR] [--set key=value,...] [--no-wait] [--wait-seconds S] | node down [--home DIR] [--timeout S] | ' +
   'node kill [--home DIR] | node status [--home DIR] [--json]';
 
-function parseOptions(argv, { flags = [], values = [] }) {
+function parseOptions(argv, { flags = [], values = [] }, usage = NODE_USAGE) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) die(`unexpected argument "${argv[i]}"\n${NODE_USAGE}`, 2);
+    if (!m) die(`unexpected argument "${argv[i]}"\n${usage}`, 2);
     const [, key, inline] = m;
     if (flags.includes(key)) {
       if (inline !== undefined) die(`--${key} takes no value`, 2);
@@ -401,7 +445,7 @@ function parseOptions(argv, { flags = [], values = [] }) {
       const v = inline ?? argv[++i];
       if (v === undefined || v.startsWith('--')) die(`--${key} needs a value`, 2);
       out[key] = v;
-    } else die(`unknown option --${key}\n${NODE_USAGE}`, 2);
+    } else die(`unknown option --${key}\n${usage}`, 2);
   }
   return out;
 }
@@ -726,9 +770,12 @@ switch (cmd) {
   case 'tool':
     tool(argv);
     break;
+  case 'user':
+    user(argv);
+    break;
   case 'node':
     await hostNode(argv);
     break;
   default:
-    die(`usage: kafka.mjs up [--nodes 1|3] | down | status | stop-node N | kill-node N | start-node N | tool NAME ARGS... | node up|down|kill|status|cluster-id ...`, 2);
+    die(`usage: kafka.mjs up [--nodes 1|3] [--secure [--users a,b]] | user add NAME... | down | status | stop-node N | kill-node N | start-node N | tool NAME ARGS... | node up|down|kill|status|cluster-id ...`, 2);
 }

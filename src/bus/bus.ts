@@ -81,6 +81,14 @@ export class PublishRejectedError extends Error {
   }
 }
 
+/**
+ * The cluster refused this process something it needs, for good (no ACL allows it): retrying
+ * cannot help. The message names the operation, the resource and the fix; the process stops with it.
+ */
+export class AccessRefusedError extends Error {
+  override readonly name = 'AccessRefusedError';
+}
+
 export interface PublishOptions {
   /**
    * `pulse`: small records that say "still here" and are superseded by the next one (CP

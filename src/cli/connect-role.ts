@@ -4,6 +4,7 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { connectKafka, type KafkaConnection } from '../kafka/connect.js';
 import type { ClientIdentity } from '../kafka/kafka-client.js';
 import type { RoleEvent } from '../roles/shared/events.js';
+import { exitRefused } from './refused-exit.js';
 
 /**
  * Connects a role to Kafka, reporting the wait as events (a line per new reason, not per retry)
@@ -14,6 +15,7 @@ export async function connectRole(config: EvchargeConfig, who: ClientIdentity, e
   let lastReason = '';
   const conn = await connectKafka(config, {
     who,
+    onRefused: (error) => exitRefused(who.role, error),
     onWaiting: (attempt, reason) => {
       if (reason === lastReason) return;
       lastReason = reason;

@@ -5,9 +5,9 @@ import { UsageError } from './usage-error.js';
  * The one place flags yargs cannot check (ids, ranges) are checked, before anything touches
  * Kafka. Every message names the flag, what it expects and what was typed.
  */
-export function requireId(kind: 'cp' | 'driver', id: unknown): string {
+export function requireId(kind: 'cp' | 'driver', id: unknown, flag = 'id'): string {
   const problem = validateId(kind, String(id ?? ''));
-  if (problem) throw new UsageError(`--id: ${problem}`);
+  if (problem) throw new UsageError(`--${flag}: ${problem}`);
   return String(id);
 }
 

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load-config.js';
 import { findConfig, loadFoundConfig } from '../config/find-config.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { BrokerUnreachableError } from '../kafka/broker-check.js';
+import { AccessRefusedError } from '../bus/bus.js';
 import type { CommonArgs, RoleName } from './common-args.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 import { exitCodeAfter } from './interrupted.js';
@@ -13,6 +14,7 @@ import { runDriverHeadless } from './roles/driver-command.js';
 import { runDemoHeadless } from './roles/demo-command.js';
 import { runSim } from './roles/sim-command.js';
 import { runDoctor } from './roles/doctor-command.js';
+import { runAcl } from './roles/acl-command.js';
 
 
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
@@ -29,7 +31,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
     // does not wait for stray handles (stdin, kafkajs timers) to let go.
     process.exit(exitCodeAfter(code));
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError || e instanceof BrokerUnreachableError) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof BrokerUnreachableError || e instanceof AccessRefusedError) {
       process.stderr.write(`evcharge ${role}: ${e.message}\n`);
       process.exit(EXIT_USAGE);
     }
@@ -43,7 +45,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
 
 async function dispatch(role: RoleName, argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
   // Without a terminal there is nothing to draw on: behave as --no-tui. sim and doctor only print.
-  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor';
+  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor' && role !== 'acl';
   if (tui) {
     // Ink draws only the last frame when CI is set, and reads CI once, when it is loaded: clear
     // it first, then load the screens (headless runs never load React or Ink at all).
@@ -75,5 +77,7 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: () => Evcharge
       return runSim(argv, config);
     case 'doctor':
       return runDoctor(config(), argv);
+    case 'acl':
+      return runAcl(config(), argv);
   }
 }

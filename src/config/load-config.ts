@@ -3,13 +3,12 @@ import { parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { COMPACTED_TOPICS, SINGLE_PARTITION_TOPICS, TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
 import { configFileSchema, type EvchargeConfig, type TopicConfig } from './schema.js';
+import { ConfigError } from './config-error.js';
+import { resolveSecurity } from './security.js';
 
 export const DEFAULT_CONFIG_PATH = 'kafka_config.yaml';
 
-/** A config problem a person can act on; the CLI prints `message` and exits 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config-error.js';
 
 export interface LoadOptions {
   /** Overrides kafka.bootstrap_servers; the value of EVCHARGE_BROKERS. */
@@ -68,9 +67,12 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
       );
     }
   }
+  const { security, principals } = resolveSecurity(file.kafka.security, source);
   return {
     source,
     brokers,
+    security,
+    principals,
     clientIdPrefix: file.kafka.client_id_prefix,
     connectionTimeoutMs: file.kafka.connection_timeout_ms,
     requestTimeoutMs: file.kafka.request_timeout_ms,

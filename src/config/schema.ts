@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
+import { securitySchema, type Principals, type SecurityConfig } from './security.js';
 
 const hostPort = z
   .string()
@@ -53,6 +54,8 @@ export const configFileSchema = z
           })
           .strict()
           .default({ initial_retry_time_ms: 300, max_retry_time_ms: 1000, retries: 8 }),
+        /** Absent: PLAINTEXT, no authentication (see config/security.ts). */
+        security: securitySchema.optional(),
       })
       .strict(),
     topic_defaults: topicDefaults,
@@ -99,6 +102,10 @@ export interface EvchargeConfig {
   /** The file it came from, for messages. */
   source: string;
   brokers: string[];
+  /** TLS and SASL for every client; null: PLAINTEXT, as without the section. */
+  security: SecurityConfig | null;
+  /** Each role instance's Kafka principal (templates), for credentials and ACLs. */
+  principals: Principals;
   clientIdPrefix: string;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;

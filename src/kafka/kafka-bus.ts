@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from './kafkajs.js';
-import { PublishRejectedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
+import { PublishRejectedError, type AccessRefusedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
@@ -13,6 +13,18 @@ import { createKafka } from './kafka-client.js';
 import { KafkaLease } from './lease.js';
 import { TransactionalLane } from './transactional-lane.js';
 import { CoordinatorNudge } from './coordinator-nudge.js';
+import type { ClientIdentity } from './kafka-client.js';
+import { authorizationFailure, RefusalReporter } from './access-refusals.js';
+
+export interface KafkaBusOptions {
+  /** Whose bus this is: the refusal messages name its user and the `evcharge acl` line for it. */
+  who?: ClientIdentity;
+  /**
+   * The brokers refused something this process needs, for good (no ACL allows it). Called once;
+   * the CLI prints the message and exits 2. Without it the refusal is only thrown where it happened.
+   */
+  onRefused?: (error: AccessRefusedError) => void;
+}
 
 /** Most record bytes per produce request: well under the broker's 1 MiB per record batch. */
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
@@ -46,12 +58,17 @@ export class KafkaBus implements Bus {
   /** The active central's transactional producer, while it holds the lease. */
   private txLane: TransactionalLane | null = null;
 
+  /** Turns the brokers' authorization failures into the refusal the CLI exits with. */
+  private readonly refusals: RefusalReporter;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly config: EvchargeConfig,
     private readonly logFile: string,
+    private readonly options: KafkaBusOptions = {},
   ) {
     this.current = { state: 'connecting', brokers: config.brokers };
+    this.refusals = new RefusalReporter({ config, who: options.who ?? { role: 'evcharge' } }, logFile, options.onRefused);
     this.nameOf = Object.fromEntries(Object.values(config.topics).map((t) => [t.key, t.name])) as Record<TopicKey, string>;
     this.keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
     // kafkajs retries a consumer's fetches quietly while brokers are away; notice the silence.
@@ -134,6 +151,16 @@ export class KafkaBus implements Bus {
           await lane?.close();
         },
         clusterAnswers: () => clusterAnswers(this.config, this.logFile),
+        refused: (error, during) =>
+          this.refusals.check(error, during === 'lease' ? 'Read' : 'Write', () =>
+            during === 'lease'
+              ? authorizationFailure(error) === 'GROUP'
+                ? { resource: `group ${options.group}` }
+                : this.refusals.topics(['central-lease'])
+              : authorizationFailure(error) === 'GROUP'
+                ? { resource: `group ${options.group}.nudge-*` }
+                : { resource: `transactional id ${options.group}` },
+          ) !== null,
       },
       this.logFile,
     );
@@ -185,6 +212,12 @@ export class KafkaBus implements Bus {
         }
         // Too large for the broker: only the offending records are refused, the rest go out.
         if (isSizeError(err)) return this.publishOneByOne(lane, records, err);
+        const refused = this.refusals.check(err, 'Write', () =>
+          authorizationFailure(err) === 'TRANSACTIONAL_ID'
+            ? { resource: 'the active central\'s transactional id' }
+            : this.refusals.topics(records.map((r) => r.topic)),
+        );
+        if (refused) throw refused;
         if (!isRetriable(err)) throw err;
         this.setStatus('retrying', `publish: ${err.message}`);
         await sleep(Math.min(lane.settings.backoffMaxMs, 250 * 2 ** Math.min(attempt, 5)));
@@ -230,7 +263,7 @@ export class KafkaBus implements Bus {
         // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash does
         // not always cancel: a closed subscription's consumer came back after an outage and
         // joined its group again, taking partitions it would never read.
-        restartOnFailure: async () => !closing && !this.closed,
+        restartOnFailure: async (e: Error) => !closing && !this.closed && authorizationFailure(e) === null,
       },
     });
     let closing = false;
@@ -251,7 +284,11 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (e) => {
       const error = e.payload.error as Error & { type?: string };
       // kafkajs gives up on this one: only a setting can help, so say which.
-      if (error.type === 'INVALID_SESSION_TIMEOUT') {
+      const refused = this.refusals.check(error, 'Read', () =>
+        authorizationFailure(error) === 'GROUP' ? { resource: `group ${options.group}` } : this.refusals.topics(options.topics),
+      );
+      if (refused) failReady(refused);
+      else if (error.type === 'INVALID_SESSION_TIMEOUT') {
         const key = options.sessionSettingKey ?? 'kafka.session_timeout_ms';
         void brokerSessionRange(this.kafka).then((range) => failReady(new ConfigError(sessionRefusedText(key, session, range))));
       } else this.setStatus('retrying', `consume: ${error.message}`);

@@ -1,6 +1,7 @@
 import { Kafka } from './kafkajs.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { fileLogCreator, KAFKAJS_LOG_LEVEL, logFilePath } from './kafka-log.js';
+import { clientSecurity } from './kafka-security.js';
 
 export interface ClientIdentity {
   /** `central`, `cp`, `driver`, `admin`, ... */
@@ -13,7 +14,7 @@ export function clientId(config: EvchargeConfig, who: ClientIdentity): string {
   return [config.clientIdPrefix, who.role, who.id].filter(Boolean).join('-');
 }
 
-/** A kafkajs client for one role, from the config: brokers, timeouts, retry policy, file logging. */
+/** A kafkajs client for one role, from the config: brokers, TLS and SASL, timeouts, retry policy, file logging. */
 export function createKafka(
   config: EvchargeConfig,
   who: ClientIdentity,
@@ -22,9 +23,12 @@ export function createKafka(
 ): { kafka: Kafka; logFile: string } {
   const id = clientId(config, who);
   const logFile = overrides.logFile ?? logFilePath(id);
+  const { ssl, sasl } = clientSecurity(config, who);
   const kafka = new Kafka({
     clientId: id,
     brokers: config.brokers,
+    ...(ssl !== undefined && { ssl }),
+    ...(sasl !== undefined && { sasl }),
     connectionTimeout: overrides.connectionTimeoutMs ?? config.connectionTimeoutMs,
     requestTimeout: overrides.requestTimeoutMs ?? config.requestTimeoutMs,
     retry: {

@@ -12,6 +12,11 @@ export interface LeaseHooks {
   depose(): Promise<void>;
   /** Whether most of the cluster's brokers answer right now (a metadata request, within a second or so). */
   clusterAnswers(): Promise<boolean>;
+  /**
+   * Whether `error` is the brokers refusing this central for good (no ACL for the lease group or
+   * topic, or for the transactional id): then it is reported, and the election is not tried again.
+   */
+  refused?(error: unknown, during: 'lease' | 'fence'): boolean;
 }
 
 /**
@@ -126,7 +131,7 @@ export class KafkaLease implements Lease {
       allowAutoTopicCreation: false,
       partitionAssigners: [this.assigner(++this.joins)],
       // A consumer replaced by rejoin() must not come back by itself (see current() below).
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000, restartOnFailure: async () => current() },
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000, restartOnFailure: async (e: Error) => current() && !this.hooks.refused?.(e, 'lease') },
     });
     this.consumer = consumer;
     // A consumer given up on by rejoin() may live on in kafkajs's crash-and-restart loop and join
@@ -148,6 +153,7 @@ export class KafkaLease implements Lease {
     consumer.on(consumer.events.CRASH, (e) => {
       if (!current()) return;
       const error = e.payload.error as Error & { type?: string };
+      if (this.hooks.refused?.(error, 'lease')) return this.set('failed', error.message);
       if (error.type !== 'INVALID_SESSION_TIMEOUT') return;
       // kafkajs gives up on this one: the setting must change, so say which and how.
       void brokerSessionRange(this.kafka).then((range) => this.set('failed', sessionRefusedText('central.takeover_timeout_ms', this.options.sessionTimeoutMs, range)));
@@ -213,6 +219,7 @@ export class KafkaLease implements Lease {
     try {
       await this.hooks.elect();
     } catch (e) {
+      if (this.hooks.refused?.(e, 'fence')) return this.set('failed', (e as Error).message);
       // Could not fence (the cluster went away meanwhile): give the lease back and campaign again.
       appendLog(this.logFile, 'lease fence failed', { error: String(e) });
       await this.rejoin(`could not take over: ${(e as Error).message}`);

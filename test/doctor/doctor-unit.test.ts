@@ -76,6 +76,7 @@ test('the text report names leaderless and under-replicated partitions and says 
     ...over,
   });
   const report: DoctorReport = {
+    acls: null,
     config: 'x.yaml',
     checkedAt: '2025-01-01T00:00:00.000Z',
     durationMs: 1234,

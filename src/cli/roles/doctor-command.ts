@@ -3,6 +3,7 @@ import type { CentralMember } from '../../kafka/doctor/centrals.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runDoctorChecks, type DoctorReport, type GroupReport, type TopicReport, type TopicSettingsView } from '../../kafka/doctor/doctor.js';
 import type { CommonArgs } from '../common-args.js';
+import { ConfigError } from '../../config/load-config.js';
 
 /**
  * `evcharge doctor [--config PATH] [--json]`: checks a deployment (brokers, topics, replication,
@@ -23,6 +24,8 @@ export async function runDoctor(config: EvchargeConfig, argv: CommonArgs): Promi
       },
     });
   } catch (e) {
+    // A wrong password or CA is the config's fault: exit 2 with its one line (run-command).
+    if (e instanceof ConfigError) throw e;
     process.stderr.write(`evcharge doctor: the check itself failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
@@ -122,8 +125,23 @@ export function formatDoctorReport(r: DoctorReport): string {
     line();
   }
 
+  if (r.acls) {
+    const a = r.acls;
+    line('ACLs (one principal per role instance; what each needs is what `evcharge acl` grants)');
+    if (!a.checked) line(`  ${a.error ?? 'not checked'}`);
+    const whoWidth = Math.max(...a.instances.map((i) => (i.id ? `${i.role} ${i.id}` : i.role).length), 7);
+    const pWidth = Math.max(...a.instances.map((i) => i.principal.length), 10);
+    for (const i of a.instances) {
+      const who = (i.id ? `${i.role} ${i.id}` : i.role).padEnd(whoWidth);
+      if (i.missing.length === 0) line(`  OK       ${who}  ${i.principal.padEnd(pWidth)}  all ${i.needed} it needs`);
+      else line(`  MISSING  ${who}  ${i.principal.padEnd(pWidth)}  lacks ${i.missing.length} of ${i.needed}: ${i.missing.join(', ')}  → ${i.fix}`);
+    }
+    for (const x of a.extra) line(`  MORE     ${x.principal === 'User:*' ? 'User:* (every user)' : x.principal}: ${x.acls.join(', ')} (no role needs ${x.acls.length === 1 ? 'it' : 'them'})`);
+    line();
+  }
+
   if (r.warnings.length) {
-    line('Warnings: settings that cannot survive a broker failure, and degraded replication (they do not change the exit code)');
+    line('Warnings: settings that cannot survive a broker failure, degraded replication, more access than needed (they do not change the exit code)');
     const all = r.topics.length;
     for (const w of r.warnings) {
       line(`  ! ${w.text}`);

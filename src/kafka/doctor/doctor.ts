@@ -8,6 +8,31 @@ import { checkCentrals, type CentralsReport } from './centrals.js';
 import { groupPatterns, partitionLag, type GroupRole } from './groups.js';
 import { decodeMemberAssignment, ERROR_UNKNOWN_TOPIC, kafkaErrorName, probeMetadata, type ProbeMetadata, type ProbeTopic } from './metadata-probe.js';
 import { settingsWarnings, type SettingsWarning } from './settings.js';
+import type { ProbeAuth } from './probe-connection.js';
+import { connectRefusal } from '../connect-refusals.js';
+import { checkAcls, type AclReport } from './acls.js';
+import { clientSecurity } from '../kafka-security.js';
+
+interface Probing {
+  config: EvchargeConfig;
+  auth: ProbeAuth | null;
+  username: string | null;
+}
+
+/** The doctor's own requests go as its kafkajs clients do: TLS and SASL as kafka.security says, as the admin. */
+function probingFor(config: EvchargeConfig): Probing {
+  const security = config.security;
+  if (!security) return { config, auth: null, username: null };
+  const { username, sasl } = clientSecurity(config, { role: 'doctor' });
+  return {
+    config,
+    username,
+    auth: {
+      tls: security.tls ? { ca: security.ca } : null,
+      sasl: sasl && security.sasl && username !== null ? { mechanism: security.sasl.mechanism, username, password: (sasl as { password: string }).password } : null,
+    },
+  };
+}
 
 /**
  * `evcharge doctor`'s checks. Reads only: no topic, group or offset is created or changed.
@@ -126,7 +151,7 @@ export interface GroupsReport {
 }
 
 export interface DoctorWarning {
-  code: SettingsWarning['code'] | 'under-replicated' | 'no-controller';
+  code: SettingsWarning['code'] | 'under-replicated' | 'no-controller' | 'acl-extra' | 'no-authorizer';
   text: string;
   topics: string[];
 }
@@ -142,6 +167,8 @@ export interface DoctorReport {
   brokers: { configured: AddressCheck[]; cluster: ClusterReport | null };
   topics: TopicReport[];
   groups: GroupsReport;
+  /** On a secure config (kafka.security): who lacks an ACL, who has more than needed; null otherwise. */
+  acls: AclReport | null;
   problems: string[];
   warnings: DoctorWarning[];
 }
@@ -159,6 +186,7 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
   const warnings: DoctorWarning[] = [];
   const wanted = TOPIC_KEYS.map((k) => config.topics[k]);
   const names = wanted.map((t) => t.name);
+  let aclReport: AclReport | null = null;
   const groupsReport: GroupsReport = { checked: false, error: null, templates: config.groups, groups: [], centralMissing: false, shortLived: [], centrals: null };
   const finish = (reached: boolean, configured: AddressCheck[], cluster: ClusterReport | null, topics: TopicReport[]): DoctorReport => {
     const healthy = problems.length === 0;
@@ -172,11 +200,13 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
       brokers: { configured, cluster },
       topics,
       groups: groupsReport,
+      acls: aclReport,
       problems,
       warnings,
     };
   };
 
+  const probing = probingFor(config);
   // 1. Brokers: which configured addresses answer a metadata request, retried (bounded) until one does.
   const startupMs = options.startupTimeoutMs ?? config.startupTimeoutMs;
   const probeMs = config.connectionTimeoutMs + Math.min(config.requestTimeoutMs, 10000);
@@ -185,7 +215,7 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
   let meta: ProbeMetadata | null = null;
   for (let attempt = 1; ; attempt++) {
     const left = deadline - Date.now();
-    const results = await Promise.all(config.brokers.map((a) => probeAddress(a, names, Math.max(500, Math.min(probeMs, left)))));
+    const results = await Promise.all(config.brokers.map((a) => probeAddress(a, names, Math.max(500, Math.min(probeMs, left)), probing)));
     configured = results.map((r) => r.check);
     meta = results.find((r) => r.meta !== null)?.meta ?? null;
     if (meta !== null) break;
@@ -210,7 +240,7 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
       const address = `${b.host}:${b.port}`;
       const known = answered.get(address);
       if (known) return { nodeId: b.nodeId, address, rack: b.rack, answered: true, reason: null };
-      const probe = await probeAddress(address, [], probeMs);
+      const probe = await probeAddress(address, [], probeMs, probing);
       return { nodeId: b.nodeId, address, rack: b.rack, answered: probe.check.answered, reason: probe.check.reason };
     }),
   );
@@ -280,6 +310,7 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
         error: e.message,
       }));
       if (groupsReport.error !== null) problems.push(`consumer groups: ${groupsReport.error}`);
+      if (config.security) aclReport = await aclCheck(admin, config, groupsReport, stepMs, problems, warnings);
     } else {
       groupsReport.error = 'not checked: no admin connection';
     }
@@ -289,12 +320,35 @@ export async function runDoctorChecks(config: EvchargeConfig, options: DoctorOpt
   }
 }
 
-async function probeAddress(address: string, topics: string[], timeoutMs: number): Promise<{ check: AddressCheck; meta: ProbeMetadata | null }> {
+/** 5. ACLs (secure configs only): a role lacking one is a problem, a principal with more a warning. */
+async function aclCheck(admin: Admin, config: EvchargeConfig, groups: GroupsReport, stepMs: number, problems: string[], warnings: DoctorWarning[]): Promise<AclReport> {
+  const ids = (role: 'cp' | 'driver') => groups.groups.filter((g) => g.role === role && g.id !== null).map((g) => g.id!);
+  const report = await bounded(checkAcls(admin, config, { cps: ids('cp'), drivers: ids('driver') }), stepMs, 'reading the ACLs').catch(
+    (e: Error): AclReport => ({ checked: false, error: e.message, instances: [], extra: [] }),
+  );
+  if (report.error !== null) {
+    if (/no authorizer/.test(report.error)) warnings.push({ code: 'no-authorizer', text: report.error, topics: [] });
+    else problems.push(`ACLs: ${report.error}`);
+  }
+  for (const i of report.instances) {
+    if (i.missing.length === 0) continue;
+    const who = i.role === 'central' ? 'central' : `${i.role} ${i.id}`;
+    problems.push(`${who} (${i.principal}) lacks ${i.missing.length} ${plural(i.missing.length, 'ACL')} it needs: ${i.missing.join(', ')}; grant them: ${i.fix}`);
+  }
+  for (const x of report.extra)
+    warnings.push({ code: 'acl-extra', text: `${x.principal === 'User:*' ? 'User:* (every user)' : x.principal} has more than its roles need: ACLs no role of this config needs`, topics: x.acls });
+  return report;
+}
+
+async function probeAddress(address: string, topics: string[], timeoutMs: number, probing: Probing): Promise<{ check: AddressCheck; meta: ProbeMetadata | null }> {
   const t0 = Date.now();
   try {
-    const meta = await probeMetadata(address, topics, timeoutMs);
+    const meta = await probeMetadata(address, topics, timeoutMs, 'evcharge-doctor', probing.auth);
     return { check: { address, answered: true, nodeId: null, ms: Date.now() - t0, reason: null }, meta };
   } catch (e) {
+    // A wrong password or an untrusted certificate: the config is wrong, not the cluster (exit 2).
+    const refused = connectRefusal(e, probing.config, probing.username);
+    if (refused) throw refused;
     return { check: { address, answered: false, nodeId: null, ms: null, reason: reason(e) }, meta: null };
   }
 }

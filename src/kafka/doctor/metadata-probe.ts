@@ -1,4 +1,6 @@
-import net from 'node:net';
+import { Reader, Writer } from './probe-codec.js';
+import { ProbeConnection, type ProbeAuth } from './probe-connection.js';
+import { authenticate } from './probe-sasl.js';
 
 /**
  * A minimal Kafka Metadata request (v5) over a plain socket, for the doctor.
@@ -61,103 +63,31 @@ const METADATA_VERSION = 5;
 
 /**
  * Sends one Metadata request to `address` (`host:port`) and returns the answer. `topics` null asks
- * for every topic of the cluster, [] for none (brokers and controller only). Rejects with a short
- * reason (`connection refused`, `timed out`, ...) after at most `timeoutMs`.
+ * for every topic of the cluster, [] for none (brokers and controller only). With `auth`, over TLS
+ * and after SASL, as kafka.security says. Rejects with a short reason (`connection refused`,
+ * `timed out`, ...) after at most `timeoutMs`; a refused login with a SaslAuthenticationError.
  */
-export function probeMetadata(address: string, topics: string[] | null, timeoutMs: number, clientId = 'evcharge-doctor'): Promise<ProbeMetadata> {
-  const i = address.lastIndexOf(':');
-  const host = address.slice(0, i);
-  const port = Number(address.slice(i + 1));
-  const correlationId = Math.floor(Math.random() * 0x7fffffff);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    let chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    const finish = (err: Error | null, value?: ProbeMetadata) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    const timer = setTimeout(() => finish(new Error('timed out')), timeoutMs);
-    socket.once('connect', () => socket.write(encodeMetadataRequest(correlationId, clientId, topics)));
-    socket.on('data', (d: Buffer) => {
-      chunks.push(d);
-      received += d.length;
-      if (received < 4) return;
-      const all = Buffer.concat(chunks);
-      chunks = [all];
-      const size = all.readInt32BE(0);
-      if (all.length < 4 + size) return;
-      try {
-        const r = new Reader(all.subarray(4, 4 + size));
-        const gotId = r.int32();
-        if (gotId !== correlationId) throw new Error('answered another request');
-        finish(null, decodeMetadataResponse(r));
-      } catch (e) {
-        finish(new Error(`unreadable answer (${(e as Error).message})`));
-      }
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => finish(new Error(socketReason(e))));
-    socket.once('close', () => finish(new Error('closed the connection without answering')));
-  });
-}
-
-function socketReason(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'unknown host';
-    case 'ETIMEDOUT':
-      return 'timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'host unreachable';
-    case 'ECONNRESET':
-      return 'connection reset';
-    default:
-      return e.code ?? e.message;
+export async function probeMetadata(address: string, topics: string[] | null, timeoutMs: number, clientId = 'evcharge-doctor', auth: ProbeAuth | null = null): Promise<ProbeMetadata> {
+  const connection = await ProbeConnection.open(address, auth, timeoutMs, clientId);
+  try {
+    if (auth?.sasl) await authenticate(connection, auth.sasl);
+    const body = new Writer();
+    // Topics (nullable array), allow_auto_topic_creation (always false: the doctor only reads).
+    if (topics === null) body.int32(-1);
+    else {
+      body.int32(topics.length);
+      for (const t of topics) body.string(t);
+    }
+    body.bool(false);
+    const r = await connection.request(METADATA_API_KEY, METADATA_VERSION, body.buffer());
+    try {
+      return decodeMetadataResponse(r);
+    } catch (e) {
+      throw new Error(`unreadable answer (${(e as Error).message})`);
+    }
+  } finally {
+    connection.close();
   }
-}
-
-function encodeMetadataRequest(correlationId: number, clientId: string, topics: string[] | null): Buffer {
-  const parts: Buffer[] = [];
-  const int16 = (v: number) => {
-    const b = Buffer.alloc(2);
-    b.writeInt16BE(v);
-    parts.push(b);
-  };
-  const int32 = (v: number) => {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(v);
-    parts.push(b);
-  };
-  const str = (s: string) => {
-    const b = Buffer.from(s, 'utf8');
-    int16(b.length);
-    parts.push(b);
-  };
-  // Request header v1: api key, version, correlation id, client id.
-  int16(METADATA_API_KEY);
-  int16(METADATA_VERSION);
-  int32(correlationId);
-  str(clientId);
-  // Body: topics (nullable array), allow_auto_topic_creation (always false: the doctor only reads).
-  if (topics === null) int32(-1);
-  else {
-    int32(topics.length);
-    topics.forEach(str);
-  }
-  parts.push(Buffer.from([0]));
-  const body = Buffer.concat(parts);
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(body.length);
-  return Buffer.concat([size, body]);
 }
 
 function decodeMetadataResponse(r: Reader): ProbeMetadata {
@@ -202,42 +132,3 @@ export function decodeMemberAssignment(buffer: Buffer | null | undefined): Recor
   }
 }
 
-class Reader {
-  private offset = 0;
-  constructor(private readonly buf: Buffer) {}
-  private need(n: number) {
-    if (this.offset + n > this.buf.length) throw new Error('truncated');
-  }
-  int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.offset);
-    this.offset += 2;
-    return v;
-  }
-  int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.offset);
-    this.offset += 4;
-    return v;
-  }
-  bool(): boolean {
-    this.need(1);
-    return this.buf[this.offset++] !== 0;
-  }
-  string(): string | null {
-    const len = this.int16();
-    if (len < 0) return null;
-    this.need(len);
-    const s = this.buf.toString('utf8', this.offset, this.offset + len);
-    this.offset += len;
-    return s;
-  }
-  array<T>(item: () => T): T[] {
-    const n = this.int32();
-    if (n < 0) return [];
-    if (n > this.buf.length) throw new Error('bad array length');
-    const out: T[] = [];
-    for (let i = 0; i < n; i++) out.push(item());
-    return out;
-  }
-}

@@ -1,4 +1,4 @@
-import { PublishRejectedError, type Bus, type OutgoingRecord, type PublishOptions } from '../../bus/bus.js';
+import { AccessRefusedError, PublishRejectedError, type Bus, type OutgoingRecord, type PublishOptions } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import { encodeMessage, type MessageType, type PayloadOf } from '../../protocol/index.js';
 import type { RoleCounters } from './counters.js';
@@ -72,6 +72,11 @@ export class Outbox {
           // The rest went out; the refused records can never go: report them and move on
           // rather than stall every later message behind them.
           this.counters.messagesOut += batch.length - error.rejected.length;
+          this.onPublishError(error, attempt);
+          return;
+        }
+        // No ACL allows it: retrying cannot help (the process is told and stops; see the bus).
+        if (error instanceof AccessRefusedError) {
           this.onPublishError(error, attempt);
           return;
         }

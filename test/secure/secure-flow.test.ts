@@ -1,0 +1,134 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from '../../src/kafka/kafkajs.js';
+import { RoleProcess } from '../helpers/role-process.js';
+import { runCli } from '../helpers/run-cli.js';
+import { SecureCluster } from '../helpers/secure-cluster.js';
+
+// The charging flow on a secure three-node cluster of the test's own (SASL_SSL, SCRAM-SHA-512,
+// ACLs on, nothing allowed without one; ports 29092-29094, controllers 39092-39094): every role a
+// process of the real binary with its own principal and only the ACLs `evcharge acl` grants it.
+const cluster = new SecureCluster(29092, 3);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'evcharge-secure-flow-'));
+const env = () => ({ EVCHARGE_BROKERS: cluster.brokers.join(','), EVCHARGE_LOG_DIR: path.join(dir, 'logs') });
+const roles: RoleProcess[] = [];
+const start = (name: string, args: string[], config = cluster.configPath) => {
+  const role = new RoleProcess(name, [...args, '--config', config], env());
+  roles.push(role);
+  return role;
+};
+let applied = '';
+
+before(async () => {
+  cluster.up(['central', 'cp-CPS1', 'driver-DS1']);
+  // A user made on the running cluster with Kafka's own tool, as for a CP added later.
+  const added = cluster.script('user', 'add', 'cp-CPS2');
+  assert.equal(added.status, 0, added.stderr);
+  const r = await runCli(['acl', '--config', cluster.configPath, '--cp', 'CPS1,CPS2', '--driver', 'DS1', '--apply'], { env: env(), timeoutMs: 60000 });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  applied = r.stdout;
+});
+after(async () => {
+  await Promise.all(roles.map((r) => r.stop()));
+  for (const r of roles) writeFileSync(path.join(dir, `${r.name}.jsonl`), r.events.map((e) => JSON.stringify(e)).join('\n') + `\n${r.stderr}`);
+  cluster.down();
+});
+
+test('evcharge acl --apply, as the admin, makes the topics and the ACLs; again, it finds them there', async (t) => {
+  t.diagnostic(`secure 3-node cluster up in ${(cluster.upMs / 1000).toFixed(1)} s`);
+  assert.match(applied, /applied: created 11 topics \(.*\); created \d+ ACLs, 0 were there already/);
+  const again = await runCli(['acl', '--config', cluster.configPath, '--cp', 'CPS1', '--driver', 'DS1', '--apply'], { env: env(), timeoutMs: 60000 });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /applied: created 0 ACLs, \d+ were there already/);
+});
+
+test('register, authorize, supply, ticket: central, a CP and a driver, each its own principal with only its ACLs', async () => {
+  const central = start('central', ['central']);
+  await central.waitForKind('kafka-connected', {}, 30000);
+  const cp = start('CPS1', ['cp', '--id', 'CPS1', '--speed', '40', '--price', '0.40', '--max-kw', '50']);
+  await central.waitForKind('cp-registered', { cpId: 'CPS1' }, 30000);
+  await cp.waitForKind('registered', {}, 30000);
+  const driver = start('DS1', ['driver', '--id', 'DS1', '--cp', 'CPS1', '--kwh', '0.3']);
+  const { code } = await driver.exited;
+  assert.equal(code, 0, driver.outcome());
+  assert.equal(driver.count('granted'), 1);
+  assert.ok(driver.count('progress') >= 1, 'progress reached the driver');
+  const ticket = driver.events.find((e) => e.kind === 'ticket') as unknown as { kwh: number; totalEur: number; reason: string; cpId: string };
+  assert.equal(ticket.cpId, 'CPS1');
+  assert.equal(ticket.reason, 'driver-stop');
+  assert.ok(ticket.kwh >= 0.3);
+  assert.equal(Math.round(ticket.totalEur * 100), Math.round(ticket.kwh * 0.4 * 100));
+  await central.waitForKind('supply-ended', { cpId: 'CPS1' });
+  assert.equal(central.count('publish-error'), 0, central.outcome());
+});
+
+const client = (user: string) =>
+  new Kafka({
+    clientId: `secure-flow-${user}`,
+    brokers: cluster.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    ssl: { ca: [readFileSync(cluster.caFile, 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: user, password: cluster.password(user) },
+  });
+
+/** What the brokers answer when `user` writes one record to `topic` with its own password. */
+async function write(user: string, topic: string): Promise<string> {
+  const producer = client(user).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: [{ key: 'X', value: '{}' }] });
+    return 'written';
+  } catch (e) {
+    return (e as { type?: string }).type ?? (e as Error).message;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+test("a driver's credentials cannot write cp-commands, telemetry, health or cp-register; a CP's cannot answer drivers or command CPs", async () => {
+  for (const topic of ['cp-commands', 'telemetry', 'health', 'cp-register']) assert.equal(await write('driver-DS1', topic), 'TOPIC_AUTHORIZATION_FAILED', `driver → ${topic}`);
+  for (const topic of ['auth-response', 'cp-commands', 'cp-state', 'driver-updates']) assert.equal(await write('cp-CPS2', topic), 'TOPIC_AUTHORIZATION_FAILED', `cp → ${topic}`);
+});
+
+test("a driver whose config sends its requests to another role's topic is refused by the brokers: exit 2 naming the topic, the key and the fix", async () => {
+  await Promise.all(
+    ['cp-commands', 'telemetry', 'cp-register'].map(async (topic) => {
+      const file = path.join(dir, `driver-to-${topic}.yaml`);
+      writeFileSync(file, readFileSync(cluster.configPath, 'utf8').replace(/^  auth-request: \{\}/m, `  auth-request: { name: ${topic} }`));
+      const r = await runCli(['driver', '--id', 'DS1', '--cp', 'CPS1', '--no-tui', '--config', file], { env: env(), timeoutMs: 30000 });
+      assert.equal(r.code, 2, `${topic}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`the brokers refused user driver-DS1 Write on topic ${topic} \\(topics\\.auth-request in .*driver-to-${topic}\\.yaml\\): no ACL allows it`));
+      assert.ok(r.stderr.includes(`evcharge acl --config ${file} --driver DS1 --apply`), r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at |unexpected error|KafkaJS/);
+    }),
+  );
+});
+
+test('doctor on the secure cluster: every role has what it needs; then it names an ACL a CP lacks and one a driver has but needs not', async () => {
+  const healthy = await runCli(['doctor', '--config', cluster.configPath], { env: env(), timeoutMs: 60000 });
+  assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
+  for (const who of [/central +User:central +all \d+ it needs/, /cp CPS1 +User:cp-CPS1 +all \d+ it needs/, /cp CPS2 +User:cp-CPS2 +all \d+ it needs/, /driver DS1 +User:driver-DS1 +all \d+ it needs/])
+    assert.match(healthy.stdout, who);
+  const admin = client('admin').admin();
+  await admin.connect();
+  try {
+    const acl = (principal: string, type: number, name: string, operation: number) => ({
+      resourceType: type, resourceName: name, resourcePatternType: ResourcePatternTypes.LITERAL, principal, host: '*', operation, permissionType: AclPermissionTypes.ALLOW,
+    });
+    await admin.createAcls({ acl: [acl('User:driver-DS1', AclResourceTypes.TOPIC, 'cp-commands', AclOperationTypes.WRITE)] });
+    await admin.deleteAcls({ filters: [acl('User:cp-CPS2', AclResourceTypes.GROUP, 'cp-CPS2-group', AclOperationTypes.READ)] });
+  } finally {
+    await admin.disconnect();
+  }
+  const r = await runCli(['doctor', '--config', cluster.configPath], { env: env(), timeoutMs: 60000 });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /MISSING +cp CPS2 +User:cp-CPS2 +lacks 1 of \d+: Read on group cp-CPS2-group +→ evcharge acl --config .* --cp CPS2 --apply/);
+  assert.match(r.stdout, /MORE +User:driver-DS1: Write on topic cp-commands \(no role needs it\)/);
+  assert.match(r.stdout, /✖ cp CPS2 \(User:cp-CPS2\) lacks 1 ACL it needs/);
+  assert.match(r.stdout, /! User:driver-DS1 has more than its roles need/);
+});
