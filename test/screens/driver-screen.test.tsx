@@ -254,7 +254,8 @@ describe('driver screen (a fake driver role)', () => {
     r.unmount();
   });
 
-  it('the wait for the ticket is bounded: it counts down, then quits saying where the ticket will go', async () => {
+  /** A driver charging at CP009 whose user pressed q: the screen waits for the ticket. */
+  async function quitDuringSupply() {
     const clock = new FakeClock();
     const driver = fakeDriver([{ ...FAULTED_CP, state: 'CHARGING' }]);
     driver.set({ supply: supplyAt('CP009') });
@@ -264,6 +265,11 @@ describe('driver screen (a fake driver role)', () => {
     await waitFor(() => assert.match(frame(), /charging at CP009/));
     await r.press('q');
     await waitFor(() => assert.match(frame(), /waiting for the ticket \(60 s\)/));
+    return { clock, driver, end, r, frame };
+  }
+
+  it('the wait for the ticket is bounded: it counts down, then quits saying where the ticket will go', async () => {
+    const { clock, end, r, frame } = await quitDuringSupply();
     clock.advance(30_000);
     await waitFor(() => assert.match(frame(), /waiting for the ticket \(30 s\)/));
     clock.advance(29_000);
@@ -277,15 +283,7 @@ describe('driver screen (a fake driver role)', () => {
   });
 
   it('a second q quits at once, and says where the ticket will go', async () => {
-    const clock = new FakeClock();
-    const driver = fakeDriver([{ ...FAULTED_CP, state: 'CHARGING' }]);
-    driver.set({ supply: supplyAt('CP009') });
-    const end = new SessionEnd(driver, { clock });
-    const r = renderScreen(<DriverScreen driver={driver} end={end} />, { columns: 110, rows: 30, clock });
-    const frame = () => stripAnsi(r.frame());
-    await waitFor(() => assert.match(frame(), /charging at CP009/));
-    await r.press('q');
-    await waitFor(() => assert.match(frame(), /waiting for the ticket \(60 s\)/));
+    const { driver, end, r } = await quitDuringSupply();
     await r.press('q');
     await r.exited;
     const ended = await end.done;
