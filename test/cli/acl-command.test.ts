@@ -8,9 +8,11 @@ import { runCli } from '../helpers/run-cli.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'evcharge-acl-cli-'));
 const file = path.join(dir, 'kafka_config.yaml');
 writeFileSync(file, 'kafka:\n  bootstrap_servers: ["127.0.0.1:1"]\ntopic_defaults: { partitions: 1, replication_factor: 1, min_insync_replicas: 1 }\n');
+// The config's brokers, not the ones npm test points every role at.
+const env = { EVCHARGE_BROKERS: undefined };
 
 test('evcharge acl prints the table and the kafka-acls commands for central and the CPs and drivers named, touching no broker', async () => {
-  const r = await runCli(['acl', '--config', file, '--cp', 'CP1,CP2', '--driver', 'D1']);
+  const r = await runCli(['acl', '--config', file, '--cp', 'CP1,CP2', '--driver', 'D1'], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^  User:driver-D1 +topic auth-request +Write, DescribeConfigs +requests and stops$/m);
   assert.match(r.stdout, /^  User:central +transactional-id central-group-lease +Write +/m);

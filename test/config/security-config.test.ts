@@ -86,7 +86,8 @@ test('TLS against a port that speaks no TLS (a PLAINTEXT Kafka listener hangs up
     const file = path.join(dir, 'tls-to-plain.yaml');
     const port = (server.address() as net.AddressInfo).port;
     writeFileSync(file, `kafka:\n  bootstrap_servers: ["127.0.0.1:${port}"]\n  security:\n    protocol: SSL\ntopic_defaults: { partitions: 1, replication_factor: 1, min_insync_replicas: 1 }\n`);
-    const r = await runCli(['driver', '--id', 'D1', '--no-tui', '--config', file], { timeoutMs: 20000 });
+    // The config's broker, not the ones npm test points every role at.
+    const r = await runCli(['driver', '--id', 'D1', '--no-tui', '--config', file], { timeoutMs: 20000, env: { EVCHARGE_BROKERS: undefined } });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`TLS: the brokers at 127\\.0\\.0\\.1:${port} do not answer in TLS \\(kafka\\.security\\.protocol is SSL\\)`));
   } finally {
