@@ -20,3 +20,26 @@ export function replaceKafkajsModule<T extends (...args: never[]) => unknown>(su
   cached.exports = wrap(original);
   return original;
 }
+
+/**
+ * Wraps one method of a class kafkajs keeps in a private module (`network/connection.js`), on its
+ * prototype, once per process however often it is called. False when the module or the method is
+ * not there as expected (another kafkajs version): nothing is patched then.
+ */
+export function patchKafkajsMethod<P extends object, M extends keyof P & string>(subpath: string, method: M, wrap: (original: P[M]) => P[M]): boolean {
+  const require = createRequire(import.meta.url);
+  let exported: { prototype?: P } | undefined;
+  try {
+    exported = require(`kafkajs/src/${subpath}`) as { prototype?: P };
+  } catch {
+    return false;
+  }
+  const proto = exported?.prototype;
+  if (!proto || typeof proto[method] !== 'function') return false;
+  const marks = proto as unknown as Record<symbol, boolean>;
+  const patched = Symbol.for(`evcharge.kafkajs.${subpath}#${method}`);
+  if (marks[patched]) return true;
+  proto[method] = wrap(proto[method]);
+  marks[patched] = true;
+  return true;
+}

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { patchKafkajsMethod } from './kafkajs-module.js';
 
 /**
  * kafkajs 2.2.4 asks each broker in turn for a group's coordinator and swallows every answer that
@@ -12,7 +12,6 @@ interface BrokerPoolLike {
   withBroker(callback: (arg: unknown) => Promise<unknown>): Promise<unknown>;
 }
 
-const PATCHED = Symbol.for('evcharge.kafkajs.refusal-kept');
 const AUTHORIZATION = /_AUTHORIZATION_FAILED$/;
 
 /** `withBroker` that rethrows an authorization refusal when no broker got through. */
@@ -33,17 +32,5 @@ export function keepingRefusals(original: BrokerPoolLike['withBroker']): BrokerP
 }
 
 export function applyKafkajsRefusalKept(): boolean {
-  const require = createRequire(import.meta.url);
-  let BrokerPool: { prototype: BrokerPoolLike & { [PATCHED]?: boolean } };
-  try {
-    BrokerPool = require('kafkajs/src/cluster/brokerPool.js') as typeof BrokerPool;
-  } catch {
-    return false;
-  }
-  const proto = BrokerPool?.prototype;
-  if (typeof proto?.withBroker !== 'function') return false;
-  if (proto[PATCHED]) return true;
-  proto.withBroker = keepingRefusals(proto.withBroker);
-  proto[PATCHED] = true;
-  return true;
+  return patchKafkajsMethod<BrokerPoolLike, 'withBroker'>('cluster/brokerPool.js', 'withBroker', keepingRefusals);
 }

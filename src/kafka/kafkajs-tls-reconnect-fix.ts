@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { replaceKafkajsModule } from './kafkajs-module.js';
+import { patchKafkajsMethod, replaceKafkajsModule } from './kafkajs-module.js';
 
 /**
  * kafkajs 2.2.4 reconnects a connection it disconnected on a new socket but leaves the old
@@ -37,7 +36,6 @@ interface ConnectionLike {
 
 const DETACH = Symbol.for('evcharge.kafkajs.detach-socket');
 const IN_FLIGHT = Symbol.for('evcharge.kafkajs.connect-in-flight');
-const PATCHED = Symbol.for('evcharge.kafkajs.tls-reconnect');
 
 /** A socket maker whose handlers stop reaching the connection once the socket is detached. */
 export function guardedSocketMaker(original: (options: SocketOptions) => SocketLike) {
@@ -73,27 +71,16 @@ const socketPatched = replaceKafkajsModule('network/socket.js', guardedSocketMak
 
 export function applyKafkajsTlsReconnectFix(): boolean {
   if (!socketPatched) return false;
-  const require = createRequire(import.meta.url);
-  let Connection: { prototype: ConnectionLike & { [PATCHED]?: boolean } };
-  try {
-    Connection = require('kafkajs/src/network/connection.js') as typeof Connection;
-  } catch {
-    return false;
-  }
-  const proto = Connection?.prototype;
-  if (typeof proto?.connect !== 'function') return false;
-  if (proto[PATCHED]) return true;
-  const connect = proto.connect;
-  proto.connect = function patchedConnect(this: ConnectionLike & { [IN_FLIGHT]?: Promise<unknown> | null }) {
-    const inFlight = this[IN_FLIGHT];
-    if (inFlight) return inFlight;
-    detachOldSocket(this);
-    const attempt: Promise<unknown> = connect.call(this).finally(() => {
-      if (this[IN_FLIGHT] === attempt) this[IN_FLIGHT] = null;
-    });
-    this[IN_FLIGHT] = attempt;
-    return attempt;
-  };
-  proto[PATCHED] = true;
-  return true;
+  return patchKafkajsMethod<ConnectionLike, 'connect'>('network/connection.js', 'connect', (connect) =>
+    function patchedConnect(this: ConnectionLike & { [IN_FLIGHT]?: Promise<unknown> | null }) {
+      const inFlight = this[IN_FLIGHT];
+      if (inFlight) return inFlight;
+      detachOldSocket(this);
+      const attempt: Promise<unknown> = connect.call(this).finally(() => {
+        if (this[IN_FLIGHT] === attempt) this[IN_FLIGHT] = null;
+      });
+      this[IN_FLIGHT] = attempt;
+      return attempt;
+    },
+  );
 }
