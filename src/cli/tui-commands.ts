@@ -11,7 +11,7 @@ import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
 import { connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
-import { demoLeftovers, startDemoOn } from './roles/demo-command.js';
+import { startDemoOn } from './roles/demo-command.js';
 import { connectDriver, driverMode } from './roles/driver-command.js';
 import type { CommonArgs } from './common-args.js';
 import { noteInterrupt } from './interrupted.js';
@@ -62,11 +62,10 @@ export async function runDriverTui(config: EvchargeConfig, argv: CommonArgs): Pr
 }
 
 export async function runDemoTui(argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
-  const { demo, close } = await startDemoOn(argv, config, beforeScreen);
+  const { demo, close, leftovers } = await startDemoOn(argv, config, beforeScreen);
   const brokers = argv['kafka'] ? config().brokers : ['embedded'];
   if ((await runCentralScreen(demo.central, { brokers, title: 'evcharge demo' })).interrupted) noteInterrupt();
   await close();
-  const leftovers = demoLeftovers(argv, demo);
   if (leftovers) process.stdout.write(`${leftovers}\n`);
   return 0;
 }

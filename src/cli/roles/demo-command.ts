@@ -30,6 +30,8 @@ async function demoBuses(argv: CommonArgs, config: () => EvchargeConfig, print: 
 export interface RunningDemo {
   demo: Demo;
   close(): Promise<void>;
+  /** Over Kafka, what the demo leaves behind, to say when it ends; null on the embedded bus. */
+  leftovers: string | null;
 }
 
 /**
@@ -53,14 +55,10 @@ export async function startDemoOn(argv: CommonArgs, config: () => EvchargeConfig
     await close();
     throw new UsageError(collision);
   }
-  return { demo, close };
-}
-
-/** What a demo over Kafka leaves behind, said when it ends. */
-export function demoLeftovers(argv: CommonArgs, demo: Demo): string | null {
-  if (argv['kafka'] !== true) return null;
-  const prefix = demo.cps[0]?.store.getSnapshot().id.replace(/CP001$/, '') ?? DEMO_ID_PREFIX;
-  return `the demo's ${demo.cps.length} charge points stay on the network as DISCONNECTED; to remove them, type "forget ${prefix}*" at central (or press f on one in its monitor)`;
+  const leftovers = kafka
+    ? `the demo's ${demo.cps.length} charge points stay on the network as DISCONNECTED; to remove them, type "forget ${idPrefix}*" at central (or press f on one in its monitor)`
+    : null;
+  return { demo, close, leftovers };
 }
 
 /** `evcharge demo --no-tui`: the whole network in one process; central's events as lines. */
@@ -68,12 +66,11 @@ export async function runDemoHeadless(argv: CommonArgs, config: () => EvchargeCo
   const seconds = numberFlag('seconds', argv['seconds']);
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
-  const { demo, close } = await startDemoOn(argv, config, print, print);
+  const { demo, close, leftovers } = await startDemoOn(argv, config, print, print);
   const timer = seconds !== undefined ? setTimeout(() => shutdown.abort('time'), seconds * 1000) : null;
   await shutdown.requested;
   if (timer) clearTimeout(timer);
   await close();
-  const leftovers = demoLeftovers(argv, demo);
   if (leftovers) print({ at: Date.now(), kind: 'demo-ended', text: leftovers, data: { cps: demo.cps.length, text: leftovers } });
   shutdown.dispose();
   return 0;
