@@ -5,6 +5,8 @@ import { groupPatterns, partitionLag } from '../../src/kafka/doctor/groups.js';
 import { decodeMemberAssignment } from '../../src/kafka/doctor/metadata-probe.js';
 import type { DoctorReport, TopicReport } from '../../src/kafka/doctor/doctor.js';
 import { formatDoctorReport } from '../../src/cli/roles/doctor-command.js';
+import { topicEndOffsets } from '../../src/kafka/doctor/group-lag.js';
+import type { Admin } from '../../src/kafka/kafkajs.js';
 
 const topic = (name: string, replicationFactor: number, minInsyncReplicas: number) => ({ name, replicationFactor, minInsyncReplicas });
 
@@ -114,4 +116,39 @@ test('the text report names leaderless and under-replicated partitions and says 
   assert.match(text, /they do not change the exit code/);
   assert.match(text, /✖ topic a\.telemetry: partition 2 has no leader/);
   assert.match(text, /NOT HEALTHY \(exit 1\) · 1 problem, 1 warning · checked in 1\.2 s\n$/);
+});
+
+test("end offsets: kafkajs's stale-metadata TypeError and an empty answer are asked again after a metadata read; a real error is not", async () => {
+  const calls: string[] = [];
+  const answers: Array<() => unknown> = [
+    () => {
+      throw new TypeError("Cannot destructure property 'partitions' of 'high.pop(...)' as it is undefined.");
+    },
+    () => [],
+    () => [{ partition: 0, high: '7', low: '0', offset: '7' }, { partition: 2, high: '3', low: '0', offset: '3' }],
+  ];
+  const admin = {
+    fetchTopicOffsets: async (topic: string) => (calls.push(`offsets ${topic}`), answers.shift()!()),
+    fetchTopicMetadata: async ({ topics }: { topics: string[] }) => (calls.push(`metadata ${topics.join(',')}`), { topics: [] }),
+  } as unknown as Admin;
+  const ends = await topicEndOffsets(admin, 'cp-commands', 10_000);
+  assert.deepEqual([...ends], [[0, 7], [2, 3]]);
+  assert.deepEqual(calls, ['offsets cp-commands', 'metadata cp-commands', 'offsets cp-commands', 'metadata cp-commands', 'offsets cp-commands']);
+
+  let asked = 0;
+  const refusing = {
+    fetchTopicOffsets: async () => {
+      asked++;
+      throw new Error('Not authorized to access topics: [Topic authorization failed]');
+    },
+    fetchTopicMetadata: async () => ({ topics: [] }),
+  } as unknown as Admin;
+  await assert.rejects(topicEndOffsets(refusing, 'telemetry', 10_000), /Not authorized/);
+  assert.equal(asked, 1, 'a refusal is the answer, not a stale view: asked once');
+
+  const stale = {
+    fetchTopicOffsets: async () => [],
+    fetchTopicMetadata: async () => ({ topics: [] }),
+  } as unknown as Admin;
+  await assert.rejects(topicEndOffsets(stale, 'health', 10_000, 2), /the cluster listed no partitions of health/);
 });

@@ -4,9 +4,10 @@ import { createKafka } from '../kafka-client.js';
 import { ConfigResourceTypes, type Admin } from '../kafkajs.js';
 import { verifyTopics } from '../topic-setup.js';
 import { leaseGroupOf } from '../../config/load-config.js';
-import { checkCentrals, type CentralsReport } from './centrals.js';
-import { groupPatterns, partitionLag, type GroupRole } from './groups.js';
-import { decodeMemberAssignment, ERROR_UNKNOWN_TOPIC, kafkaErrorName, probeMetadata, type ProbeMetadata, type ProbeTopic } from './metadata-probe.js';
+import { checkCentrals } from './centrals.js';
+import { checkGroups, type GroupsReport } from './group-lag.js';
+import { bounded, mapLimit, plural, reason, sleep } from './steps.js';
+import { ERROR_UNKNOWN_TOPIC, kafkaErrorName, probeMetadata, type ProbeMetadata, type ProbeTopic } from './metadata-probe.js';
 import { settingsWarnings, type SettingsWarning } from './settings.js';
 import type { ProbeAuth } from './probe-connection.js';
 import { connectRefusal } from '../connect-refusals.js';
@@ -103,52 +104,6 @@ export interface TopicReport {
   partitions: PartitionReport[];
 }
 
-export interface PartitionLag {
-  partition: number;
-  /** null: the group has committed nothing for this partition. */
-  committed: number | null;
-  end: number;
-  lag: number | null;
-}
-
-export interface GroupTopicLag {
-  topic: string;
-  key: TopicKey | null;
-  lag: number;
-  partitions: PartitionLag[];
-}
-
-export interface GroupMember {
-  memberId: string;
-  clientId: string;
-  clientHost: string;
-  assignment: Record<string, number[]>;
-}
-
-export interface GroupReport {
-  groupId: string;
-  role: GroupRole;
-  id: string | null;
-  state: string;
-  members: GroupMember[];
-  topics: GroupTopicLag[];
-  /** Sum over the partitions with a committed offset. */
-  lag: number;
-  error: string | null;
-}
-
-export interface GroupsReport {
-  checked: boolean;
-  error: string | null;
-  templates: EvchargeConfig['groups'];
-  groups: GroupReport[];
-  /** The configured central group is not on the cluster. */
-  centralMissing: boolean;
-  /** `…-state-…` / `…-registration-…` groups: they commit nothing, listed by name only. */
-  shortLived: string[];
-  /** The active central and the standbys, from the centrals' election group. */
-  centrals: CentralsReport | null;
-}
 
 export interface DoctorWarning {
   code: SettingsWarning['code'] | 'under-replicated' | 'no-controller' | 'acl-extra' | 'no-authorizer';
@@ -456,120 +411,4 @@ async function checkTopics(admin: Admin | null, wanted: TopicConfig[], found: Pr
   });
 }
 
-async function checkGroups(admin: Admin, config: EvchargeConfig, readableTopics: string[], stepMs: number, out: GroupsReport): Promise<void> {
-  const patterns = groupPatterns(config.groups);
-  const keyOf = new Map(Object.values(config.topics).map((t) => [t.name, t.key]));
-  let listed: string[];
-  try {
-    listed = (await bounded(admin.listGroups(), stepMs, 'listing groups')).groups.map((g) => g.groupId);
-  } catch (e) {
-    out.error = `could not list them (${reason(e)})`;
-    return;
-  }
-  out.checked = true;
-  const matched = listed.map((g) => patterns.match(g)).filter((m) => m !== null);
-  out.shortLived = listed.filter((g) => !patterns.match(g) && patterns.isShortLived(g)).sort();
-  out.centralMissing = !matched.some((m) => m.role === 'central');
-  const order: Record<GroupRole, number> = { central: 0, cp: 1, driver: 2 };
-  matched.sort((a, b) => order[a.role] - order[b.role] || (a.id ?? '').localeCompare(b.id ?? ''));
-  if (matched.length === 0) return;
-
-  const described = new Map<string, Awaited<ReturnType<Admin['describeGroups']>>['groups'][number]>();
-  try {
-    for (const g of (await bounded(admin.describeGroups(matched.map((m) => m.groupId)), stepMs, 'describing groups')).groups) described.set(g.groupId, g);
-  } catch (e) {
-    out.error = `could not describe them (${reason(e)})`;
-  }
-
-  // End offsets once per topic, shared by every group.
-  const ends = new Map<string, Promise<Map<number, number>>>();
-  const endOffsets = (topic: string) => {
-    let p = ends.get(topic);
-    if (!p) {
-      p = bounded(admin.fetchTopicOffsets(topic), stepMs, `reading ${topic}'s end offsets`).then((list) => new Map(list.map((o) => [o.partition, Number(o.high)])));
-      ends.set(topic, p);
-    }
-    return p;
-  };
-
-  out.groups = await mapLimit(matched, 8, async (m): Promise<GroupReport> => {
-    const d = described.get(m.groupId);
-    const members: GroupMember[] = (d?.members ?? []).map((mem) => ({
-      memberId: mem.memberId,
-      clientId: mem.clientId,
-      clientHost: mem.clientHost,
-      assignment: decodeMemberAssignment(mem.memberAssignment),
-    }));
-    const report: GroupReport = { groupId: m.groupId, role: m.role, id: m.id, state: d?.state ?? 'Unknown', members, topics: [], lag: 0, error: null };
-    if (readableTopics.length === 0) return report;
-    try {
-      // Every offset the group has committed, asked without naming topics: named, kafkajs lists
-      // each topic's partitions from its own metadata first, and on a young cluster that list
-      // came back empty now and then (the doctor then said "no committed offsets").
-      const all = await bounded(admin.fetchOffsets({ groupId: m.groupId }), stepMs, `reading ${m.groupId}'s offsets`);
-      const byTopic = new Map(all.map((t) => [t.topic, t.partitions]));
-      const committed = readableTopics.flatMap((topic) => {
-        const partitions = byTopic.get(topic) ?? [];
-        if (partitions.length > 0) return [{ topic, partitions }];
-        // Assigned but nothing committed yet: its partitions, each without an offset.
-        const held = [...new Set(members.flatMap((mem) => mem.assignment[topic] ?? []))].sort((a, b) => a - b);
-        return held.length ? [{ topic, partitions: held.map((partition) => ({ partition, offset: '-1' })) }] : [];
-      });
-      const assigned = new Set(members.flatMap((mem) => Object.keys(mem.assignment)));
-      for (const { topic, partitions } of committed) {
-        const any = partitions.some((p) => Number(p.offset) >= 0);
-        if (!any && !assigned.has(topic)) continue;
-        const end = await endOffsets(topic);
-        const rows = partitions
-          .map((p): PartitionLag => {
-            const c = Number(p.offset) >= 0 ? Number(p.offset) : null;
-            const e = end.get(p.partition) ?? 0;
-            return { partition: p.partition, committed: c, end: e, lag: partitionLag(c, e) };
-          })
-          .sort((a, b) => a.partition - b.partition);
-        const lag = rows.reduce((s, r) => s + (r.lag ?? 0), 0);
-        report.topics.push({ topic, key: keyOf.get(topic) ?? null, lag, partitions: rows });
-        report.lag += lag;
-      }
-      const rank = new Map(readableTopics.map((t, i) => [t, i]));
-      report.topics.sort((a, b) => (rank.get(a.topic) ?? 0) - (rank.get(b.topic) ?? 0));
-    } catch (e) {
-      report.error = `could not read its lag (${reason(e)})`;
-    }
-    return report;
-  });
-  const failed = out.groups.filter((g) => g.error !== null);
-  if (failed.length > 0 && out.error === null) out.error = `${failed.map((g) => `${g.groupId}: ${g.error}`).join('; ')}`;
-}
-
-function reason(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/ECONNREFUSED/.test(msg)) return 'connection refused';
-  return msg.split('\n')[0]!.slice(0, 200);
-}
-
-const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out after ${Math.round(ms / 1000)} s`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export type { GroupMember, GroupReport, GroupsReport, GroupTopicLag, PartitionLag } from './group-lag.js';
