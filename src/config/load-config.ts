@@ -5,6 +5,7 @@ import { COMPACTED_TOPICS, SINGLE_PARTITION_TOPICS, TOPIC_KEYS, type TopicKey } 
 import { configFileSchema, type EvchargeConfig, type TopicConfig } from './schema.js';
 import { ConfigError } from './config-error.js';
 import { resolveSecurity } from './security.js';
+import { resolveRecordsSecurity } from './records-security.js';
 
 export const DEFAULT_CONFIG_PATH = 'kafka_config.yaml';
 
@@ -72,6 +73,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     source,
     brokers,
     security,
+    records: resolveRecordsSecurity(file.security, source),
     principals,
     clientIdPrefix: file.kafka.client_id_prefix,
     connectionTimeoutMs: file.kafka.connection_timeout_ms,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
 import { securitySchema, type Principals, type SecurityConfig } from './security.js';
+import { recordsSecuritySchema, type RecordsSecurity } from './records-security.js';
 
 const hostPort = z
   .string()
@@ -84,6 +85,8 @@ export const configFileSchema = z
       .object({ answer_timeout_ms: z.number().int().min(100).default(10000) })
       .strict()
       .default({ answer_timeout_ms: 10000 }),
+    /** evcharge's own record protection; absent: off (see config/records-security.ts). */
+    security: recordsSecuritySchema.optional(),
   })
   .strict();
 
@@ -104,6 +107,8 @@ export interface EvchargeConfig {
   brokers: string[];
   /** TLS and SASL for every client; null: PLAINTEXT, as without the section. */
   security: SecurityConfig | null;
+  /** Record signing or encryption (issue 12, part 2); protection off by default. */
+  records: RecordsSecurity;
   /** Each role instance's Kafka principal (templates), for credentials and ACLs. */
   principals: Principals;
   clientIdPrefix: string;

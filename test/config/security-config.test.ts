@@ -94,3 +94,18 @@ test('TLS against a port that speaks no TLS (a PLAINTEXT Kafka listener hangs up
     server.close();
   }
 });
+
+test("records security (the top-level security section): off by default with the default files; sign/encrypt with paths of the config's folder; bad values named", () => {
+  const base = `kafka:\n  bootstrap_servers: ["127.0.0.1:1"]\ntopic_defaults: { partitions: 1, replication_factor: 1, min_insync_replicas: 1 }\n`;
+  const off = parseConfig(base, path.join(dir, 'a.yaml'));
+  assert.equal(off.records.protection, 'off');
+  assert.equal(off.records.registryFile, path.join(dir, 'evcharge-registry.json'));
+  const on = parseConfig(`${base}security:\n  records: encrypt\n  registry_file: reg/r.json\n  credential_file: "c/{kind}-{id}.json"\n  freshness_ms: 30000\n`, path.join(dir, 'a.yaml'));
+  assert.deepEqual(on.records, { protection: 'encrypt', registryFile: path.join(dir, 'reg/r.json'), credentialFile: path.join(dir, 'c/{kind}-{id}.json'), freshnessMs: 30000 });
+  const bad = (section: string, pattern: RegExp) =>
+    assert.throws(() => parseConfig(`${base}security:\n${section}\n`, 'a.yaml'), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
+  bad('  records: maybe', /security\.records.*one of off, sign, encrypt/);
+  bad('  credential_file: creds.json', /security\.credential_file.*must contain \{id\}/);
+  bad('  freshness_ms: 10', /security\.freshness_ms/);
+  bad('  record: sign', /security.*record/);
+});

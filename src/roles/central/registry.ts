@@ -1,0 +1,88 @@
+import type { IdentityKind } from '../../protocol/credentials.js';
+
+/**
+ * Central's registry of identities (issue 12, part 2): which CPs and drivers hold a credential,
+ * and which of them were revoked. Pure rules over the document; the file is the CLI's
+ * (src/cli/registry-store.ts). A revoked identity stays listed, so it is kept out for good and
+ * `registry add` names it instead of silently issuing a new credential.
+ */
+export interface Identity {
+  kind: IdentityKind;
+  id: string;
+  /** The 256-bit credential secret, base64url. Central derives every session key from it. */
+  secret: string;
+  issued: string;
+  revoked: string | null;
+}
+
+export interface RegistryDoc {
+  evcharge_registry: 1;
+  identities: Identity[];
+}
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+}
+
+export const emptyRegistry = (): RegistryDoc => ({ evcharge_registry: 1, identities: [] });
+
+const B64URL = /^[A-Za-z0-9_-]{43}$/;
+const ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The registry file's text as a document; a broken file is named with what is wrong, never half-read. */
+export function parseRegistry(text: string, source: string): RegistryDoc {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new RegistryError(`registry ${source}: not valid JSON; restore it from a backup (every credential in it is lost otherwise)`);
+  }
+  const doc = raw as Partial<RegistryDoc> | null;
+  if (!doc || doc.evcharge_registry !== 1 || !Array.isArray(doc.identities)) throw new RegistryError(`registry ${source}: not an evcharge registry (no "evcharge_registry": 1 with an identities list)`);
+  doc.identities.forEach((i, n) => {
+    const ok = i && (i.kind === 'cp' || i.kind === 'driver') && typeof i.id === 'string' && ID.test(i.id) && typeof i.secret === 'string' && B64URL.test(i.secret) && typeof i.issued === 'string' && (i.revoked === null || typeof i.revoked === 'string');
+    if (!ok) throw new RegistryError(`registry ${source}: identities[${n}] is not a valid entry (kind cp|driver, id, a 256-bit secret, issued, revoked)`);
+  });
+  return doc as RegistryDoc;
+}
+
+export function findIdentity(doc: RegistryDoc, kind: IdentityKind, id: string): Identity | undefined {
+  return doc.identities.find((i) => i.kind === kind && i.id === id);
+}
+
+/** A new identity; refused while one of the same kind and id exists, revoked or not. */
+export function addIdentity(doc: RegistryDoc, kind: IdentityKind, id: string, secret: Buffer, now: Date): { doc: RegistryDoc; identity: Identity } {
+  const existing = findIdentity(doc, kind, id);
+  if (existing) {
+    throw new RegistryError(
+      existing.revoked === null
+        ? `${kind} ${id} already has a credential (issued ${existing.issued}); to issue a new one, revoke it first: evcharge registry revoke ${kind} ${id}, then evcharge registry add ${kind} ${id} --replace`
+        : `${kind} ${id} was revoked on ${existing.revoked} and stays out; to let it in again with a new credential: evcharge registry add ${kind} ${id} --replace`,
+    );
+  }
+  const identity: Identity = { kind, id, secret: secret.toString('base64url'), issued: now.toISOString(), revoked: null };
+  return { doc: { ...doc, identities: [...doc.identities, identity] }, identity };
+}
+
+/** `--replace`: a revoked identity gets a new credential; an active one must be revoked first, on purpose. */
+export function replaceIdentity(doc: RegistryDoc, kind: IdentityKind, id: string, secret: Buffer, now: Date): { doc: RegistryDoc; identity: Identity } {
+  const existing = findIdentity(doc, kind, id);
+  if (existing && existing.revoked === null) {
+    throw new RegistryError(`${kind} ${id} still has an active credential (issued ${existing.issued}): revoke it first (evcharge registry revoke ${kind} ${id}); --replace never ends a working credential by itself`);
+  }
+  const rest = { ...doc, identities: doc.identities.filter((i) => i !== existing) };
+  return addIdentity(rest, kind, id, secret, now);
+}
+
+export function revokeIdentity(doc: RegistryDoc, kind: IdentityKind, id: string, now: Date): RegistryDoc {
+  const existing = findIdentity(doc, kind, id);
+  if (!existing) throw new RegistryError(`${kind} ${id} is not in the registry (evcharge registry list shows who is)`);
+  if (existing.revoked !== null) throw new RegistryError(`${kind} ${id} was already revoked on ${existing.revoked}`);
+  return { ...doc, identities: doc.identities.map((i) => (i === existing ? { ...i, revoked: now.toISOString() } : i)) };
+}
+
+/** The secret central derives keys from, or null: not registered, or revoked. */
+export function activeSecret(doc: RegistryDoc, kind: IdentityKind, id: string): Buffer | null {
+  const i = findIdentity(doc, kind, id);
+  return i && i.revoked === null ? Buffer.from(i.secret, 'base64url') : null;
+}
