@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { newCredentialSecret } from '../protocol/credentials.js';
 import { emptyRegistry, parseRegistry, RegistryError, type RegistryDoc } from '../roles/central/registry.js';
 
 /**
@@ -7,7 +8,7 @@ import { emptyRegistry, parseRegistry, RegistryError, type RegistryDoc } from '.
  * crash mid-write never leaves half a registry; mode 0600, as every credential is in it.
  */
 export function readRegistry(file: string): RegistryDoc {
-  if (!existsSync(file)) return emptyRegistry();
+  if (!existsSync(file)) return emptyRegistry(newCredentialSecret());
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

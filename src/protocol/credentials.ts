@@ -49,3 +49,8 @@ export function ownerOfKeyId(kid: string): { kind: IdentityKind; id: string } | 
   const m = /^(cp|driver):([^:]+)(?::[A-Za-z0-9_-]+)?$/.exec(kid);
   return m ? { kind: m[1] as IdentityKind, id: m[2]! } : null;
 }
+
+/** A central's own key: `central:<instance id>`, from the registry's central secret. */
+export function centralKey(kid: string, centralSecret: Buffer): SealKey {
+  return sealKeyFrom(kid, derived(centralSecret, `evcharge/central/${kid}`));
+}

@@ -63,7 +63,8 @@ export const MESSAGES = {
   ),
   'cp.register-ack': def(
     'cp-register-ack',
-    z.object({ cpId: Id, instanceId: Uuid, accepted: z.boolean(), reason: Text(300).optional() }),
+    // kid: with record protection on, the session key central issued (see protocol/credentials.ts).
+    z.object({ cpId: Id, instanceId: Uuid, accepted: z.boolean(), reason: Text(300).optional(), kid: z.string().max(200).optional() }),
     byCp,
   ),
   'driver.request': def(

@@ -85,6 +85,8 @@ export const CpRecordSchema = z.object({
   maxKw: Kw,
   /** The registered process instance; commands are addressed to it. */
   instanceId: Uuid,
+  /** With record protection on: the id of the session key central issued to this registration. */
+  kid: z.string().max(200).optional(),
   state: CpStateSchema,
   connected: z.boolean(),
   outOfService: z.boolean(),

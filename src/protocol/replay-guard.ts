@@ -9,7 +9,8 @@
  * reader working through a backlog (a restarted central) does not refuse honest old records: a
  * replay is a new record, with a new timestamp, around an old seal.
  */
-export type ReplayFailure = 'replay' | 'stale';
+/** `again`: the very last record accepted under this key, once more (a producer's retry, or a copy of it). */
+export type ReplayFailure = 'replay' | 'stale' | 'again';
 
 export type ReplayVerdict = { ok: true } | { ok: false; code: ReplayFailure; reason: string };
 
@@ -29,7 +30,8 @@ export class ReplayGuard {
     }
     const slot = `${kid}\n${topic}`;
     const seen = this.highest.get(slot);
-    if (seen !== undefined && ctr <= seen) {
+    if (seen === ctr) return { ok: false, code: 'again', reason: `again: counter ${ctr} of key ${kid} on ${topic} is the last one accepted` };
+    if (seen !== undefined && ctr < seen) {
       return { ok: false, code: 'replay', reason: `replay: counter ${ctr} of key ${kid} on ${topic} was accepted before (highest ${seen})` };
     }
     if (seen !== undefined) this.highest.delete(slot);

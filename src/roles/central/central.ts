@@ -7,6 +7,10 @@ import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { RoleKit } from '../shared/role-kit.js';
+import { SealedBus } from '../shared/sealed-bus.js';
+import { systemClock } from '../../bus/clock.js';
+import { newKeyId } from '../../protocol/credentials.js';
+import { centralPolicy } from './trust.js';
 import { SnapshotStore } from '../shared/store.js';
 import { newContextMaps, type CentralContext } from './context.js';
 import { CpTable } from './cp-table.js';
@@ -42,17 +46,19 @@ export function centralIdentity(): CentralIdentity {
  * active one dies, is cut off or steps down. The same command on two machines gives a backup.
  */
 export async function startCentral(options: CentralOptions): Promise<Central> {
-  const { bus } = options;
-  const kit = new RoleKit<CentralEventKind>(options);
-  const { clock, counters, events } = kit;
   const identity = options.identity ?? centralIdentity();
+  const table = new CpTable();
+  const { trust } = options;
+  // With record protection, every record is sealed and checked below the rules (roles/shared/sealed-bus.ts).
+  const bus = trust ? new SealedBus(options.bus, centralPolicy(trust, identity.instanceId, (cpId) => table.get(cpId)?.kid), options.clock ?? systemClock, trust.freshnessMs) : options.bus;
+  const kit = new RoleKit<CentralEventKind>({ ...options, bus });
+  const { clock, counters, events } = kit;
   const newOutbox = () => kit.outbox('central');
   const onMalformed = kit.malformedReporter({ withKey: true });
   const reportedMalformed = new BoundedSet<string>(10_000);
   const onMalformedOnce = (record: { topic: string; key: string | null; offset: string; partition: number }, reason: string) => {
     if (reportedMalformed.add(`${record.topic}/${record.partition}/${record.offset}`)) onMalformed(record, reason);
   };
-  const table = new CpTable();
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 3000;
   const ctx: CentralContext = {
     clock,
@@ -67,6 +73,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     heartbeatPartition: new Map<string, number>(),
     hearingSince: null,
     ...newContextMaps(),
+    ...(trust && { issueKid: (cpId: string) => newKeyId('cp', cpId) }),
   };
 
   let phase: CentralSnapshot['phase'] = 'rebuilding';

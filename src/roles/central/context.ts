@@ -51,6 +51,11 @@ export interface CentralContext {
    * health topic, and a CP's silence means something. Null until then (nothing is judged).
    */
   hearingSince: number | null;
+  /**
+   * With record protection on: a new session key id for a CP's accepted registration (see
+   * protocol/credentials.ts). Undefined: records are not protected.
+   */
+  issueKid?: (cpId: string) => string;
 }
 
 export function newContextMaps() {

@@ -6,8 +6,8 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   const p = msg.payload;
   const now = ctx.clock.now();
   const existing = ctx.table.get(p.cpId);
-  const ack = (accepted: boolean, reason?: string) =>
-    ctx.out.add('cp.register-ack', { cpId: p.cpId, instanceId: p.instanceId, accepted, ...(reason ? { reason } : {}) });
+  const ack = (accepted: boolean, reason?: string, kid?: string) =>
+    ctx.out.add('cp.register-ack', { cpId: p.cpId, instanceId: p.instanceId, accepted, ...(reason ? { reason } : {}), ...(kid !== undefined && { kid }) });
 
   // A second process may take a CP's id only once the first is provably gone: silent past the
   // timeout while central hears the CP's partition. Judged by central's view of the partition,
@@ -43,7 +43,7 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   }
   if (existing && existing.instanceId === p.instanceId) {
     // A retry of a registration already applied: acknowledge again, change nothing else.
-    ack(true);
+    ack(true, undefined, existing.kid);
     return;
   }
   if (existing?.supply) endSupply(ctx, existing, 'cp-restarted', existing.supply.kwh);
@@ -53,6 +53,7 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
     pricePerKwh: p.pricePerKwh,
     maxKw: p.maxKw,
     instanceId: p.instanceId,
+    ...(ctx.issueKid && { kid: ctx.issueKid(p.cpId) }),
     state: 'AVAILABLE',
     connected: true,
     // An operator's stop outlives the process: a restarted CP stays out of service.
@@ -70,7 +71,7 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
   ctx.waitingRegistrations.delete(p.cpId);
   ctx.rebuiltAt.delete(p.cpId);
   ctx.awaitingFirstHeartbeat.set(p.cpId, now);
-  ack(true);
+  ack(true, undefined, record.kid);
   if (record.outOfService) {
     ctx.out.add('cmd.set-service', { cpId: p.cpId, instanceId: p.instanceId, inService: false });
   }

@@ -17,6 +17,11 @@ export interface Identity {
 
 export interface RegistryDoc {
   evcharge_registry: 1;
+  /**
+   * The centrals' own secret, base64url: every central (active or standby) derives the key it
+   * seals its own records with from it, so the others can check them.
+   */
+  central_secret: string;
   identities: Identity[];
 }
 
@@ -24,7 +29,8 @@ export class RegistryError extends Error {
   override readonly name = 'RegistryError';
 }
 
-export const emptyRegistry = (): RegistryDoc => ({ evcharge_registry: 1, identities: [] });
+/** A new registry, with a new secret for the centrals. */
+export const emptyRegistry = (centralSecret: Buffer): RegistryDoc => ({ evcharge_registry: 1, central_secret: centralSecret.toString('base64url'), identities: [] });
 
 const B64URL = /^[A-Za-z0-9_-]{43}$/;
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,6 +45,7 @@ export function parseRegistry(text: string, source: string): RegistryDoc {
   }
   const doc = raw as Partial<RegistryDoc> | null;
   if (!doc || doc.evcharge_registry !== 1 || !Array.isArray(doc.identities)) throw new RegistryError(`registry ${source}: not an evcharge registry (no "evcharge_registry": 1 with an identities list)`);
+  if (typeof doc.central_secret !== 'string' || !B64URL.test(doc.central_secret)) throw new RegistryError(`registry ${source}: central_secret is missing or not a 256-bit secret; restore the file from a backup`);
   doc.identities.forEach((i, n) => {
     const ok = i && (i.kind === 'cp' || i.kind === 'driver') && typeof i.id === 'string' && ID.test(i.id) && typeof i.secret === 'string' && B64URL.test(i.secret) && typeof i.issued === 'string' && (i.revoked === null || typeof i.revoked === 'string');
     if (!ok) throw new RegistryError(`registry ${source}: identities[${n}] is not a valid entry (kind cp|driver, id, a 256-bit secret, issued, revoked)`);

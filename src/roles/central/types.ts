@@ -3,6 +3,7 @@ import type { Bus, BusStatus } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import type { CentralIdentity, LeaseRole } from '../../bus/leadership.js';
 import type { ActiveCentral } from './state-tail.js';
+import type { CentralTrust } from './trust.js';
 import type { CpRecord, CpState } from '../../protocol/index.js';
 
 export interface CentralOptions {
@@ -18,6 +19,8 @@ export interface CentralOptions {
     /** The election's group: the member holding its lease is the active central. */
     lease: string;
   };
+  /** Record protection (issue 12, part 2): the registry its keys come from. Unset: records as they are. */
+  trust?: CentralTrust;
   /** Who this process is (host, pid) as standbys and the doctor show it. Default: this process. */
   identity?: CentralIdentity;
   /** The config file's name, for messages. */

@@ -4,6 +4,9 @@ import { BoundedMap } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { RoleKit } from '../shared/role-kit.js';
+import { SealedBus } from '../shared/sealed-bus.js';
+import { systemClock } from '../../bus/clock.js';
+import { CpKeys, cpPolicy } from './trust.js';
 import { SnapshotStore } from '../shared/store.js';
 import { flush, type CpContext } from './context.js';
 import { dispatch } from './dispatch.js';
@@ -27,8 +30,11 @@ export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventK
 
 /** Starts a charge point: registers (retrying until acknowledged), heartbeats, supplies on command. */
 export async function startChargePoint(options: ChargePointOptions): Promise<ChargePoint> {
-  const { bus, id } = options;
-  const kit = new RoleKit<ChargePointEventKind>(options);
+  const { id, trust } = options;
+  const keys = trust ? new CpKeys(trust.credential) : undefined;
+  // With record protection, every record is sealed and checked below the rules (roles/shared/sealed-bus.ts).
+  const bus = trust && keys ? new SealedBus(options.bus, cpPolicy(trust, keys), options.clock ?? systemClock, trust.freshnessMs) : options.bus;
+  const kit = new RoleKit<ChargePointEventKind>({ ...options, bus });
   const { clock, counters, events } = kit;
   const out = kit.outbox(`cp:${id}`);
   const inbox = new Inbox({ counters, outbox: out, acceptKey: (key) => key === id, onMalformed: kit.malformedReporter() });
@@ -42,6 +48,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
 
   const ctx: CpContext = {
     id,
+    ...(keys && { keys }),
     cfg: {
       location: options.location ?? CP_DEFAULTS.location,
       pricePerKwh: options.pricePerKwh ?? CP_DEFAULTS.pricePerKwh,

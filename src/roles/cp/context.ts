@@ -1,3 +1,4 @@
+import type { CpKeys } from './trust.js';
 import type { Clock } from '../../bus/clock.js';
 import type { PayloadOf } from '../../protocol/index.js';
 import type { BoundedMap } from '../shared/bounded-set.js';
@@ -18,6 +19,8 @@ export interface CpConfig {
 /** Everything the CP's rules work on; handlers change its state and queue messages on the outboxes. */
 export interface CpContext {
   readonly id: string;
+  /** With record protection on: the keys this CP seals with; the session one comes with the registration's answer. */
+  readonly keys?: CpKeys;
   readonly cfg: CpConfig;
   readonly clock: Clock;
   readonly heartbeatMs: number;

@@ -22,6 +22,8 @@ export function startRegistering(ctx: CpContext, retryMs: number): unknown {
 export function onAck(ctx: CpContext, p: PayloadOf<'cp.register-ack'>): void {
   if (ctx.registration !== 'registering') return;
   if (p.accepted) {
+    // The session key central issued: what this CP seals with from now on, and what central's orders come under.
+    if (ctx.keys && p.kid !== undefined) ctx.keys.useSession(p.kid);
     ctx.registration = 'registered';
     ctx.events.emit('registered', `${ctx.id} registered with central`, { instanceId: ctx.cfg.instanceId });
     startHeartbeats(ctx);

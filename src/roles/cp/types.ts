@@ -1,3 +1,4 @@
+import type { HolderTrust } from '../shared/sealed-bus.js';
 import type { RoleEvent } from '../shared/events.js';
 import type { Bus, BusStatus } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
@@ -5,6 +6,8 @@ import type { CpEndReason } from '../../protocol/index.js';
 
 export interface ChargePointOptions {
   bus: Bus;
+  /** Record protection (issue 12, part 2): this CP's credential. Unset: records as they are. */
+  trust?: HolderTrust;
   clock?: Clock;
   /** Gets every event, from the start on (the same as onEvent after the start). */
   onEvent?: (event: RoleEvent<ChargePointEventKind>) => void;

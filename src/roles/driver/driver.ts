@@ -6,6 +6,9 @@ import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { RoleKit } from '../shared/role-kit.js';
+import { SealedBus } from '../shared/sealed-bus.js';
+import { systemClock } from '../../bus/clock.js';
+import { driverPolicy } from './trust.js';
 import { SnapshotStore } from '../shared/store.js';
 import { Waiters } from '../shared/waiters.js';
 import { ticketLine } from './ticket-line.js';
@@ -25,8 +28,10 @@ const MAX_TICKETS = 100;
 
 /** Starts a driver: reads the CP list from cp-state and its own answers and supply updates. */
 export async function startDriver(options: DriverOptions): Promise<Driver> {
-  const { bus, id } = options;
-  const kit = new RoleKit<DriverEventKind>(options);
+  const { id, trust } = options;
+  // With record protection, every record is sealed and checked below the rules (roles/shared/sealed-bus.ts).
+  const bus = trust ? new SealedBus(options.bus, driverPolicy(trust), options.clock ?? systemClock, trust.freshnessMs) : options.bus;
+  const kit = new RoleKit<DriverEventKind>({ ...options, bus });
   const { clock, counters, events } = kit;
   const answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   const resendMs = options.resendMs ?? 3000;

@@ -6,6 +6,11 @@ export interface RoleCounters {
   messagesOut: number;
   /** Records that failed to decode (each also copied to dead-letter). */
   malformed: number;
+  /**
+   * Sealed records refused (bad tag, unknown or revoked key, a key speaking for another, replay,
+   * stale, unsealed where a seal is required); each is also counted as malformed and dead-lettered.
+   */
+  refused?: number;
   /** Redelivered messages recognised by id or sequence and not applied again. */
   duplicates: number;
 }

@@ -3,6 +3,7 @@ import { decodeRecord, type Message } from '../../protocol/index.js';
 import { BoundedSet } from './bounded-set.js';
 import type { RoleCounters } from './counters.js';
 import type { Outbox } from './outbox.js';
+import type { CheckedRecord } from './sealed-bus.js';
 
 export interface InboxOptions {
   counters: RoleCounters;
@@ -36,6 +37,15 @@ export class Inbox {
     for (const record of records) {
       if (acceptKey && !acceptKey(record.key)) continue;
       counters.messagesIn++;
+      const seal = (record as CheckedRecord).seal;
+      if (seal?.refused) {
+        this.refused(record, seal.refused.reason);
+        continue;
+      }
+      if (seal?.again) {
+        counters.duplicates++;
+        continue;
+      }
       const result = decodeRecord(record);
       if (!result.ok) {
         this.malformed(record, result.reason);
@@ -45,15 +55,26 @@ export class Inbox {
         counters.duplicates++;
         continue;
       }
+      if (seal?.repeat) {
+        // A counter accepted before, under a message id this inbox has not seen: a copy of an
+        // old record written again, not a producer's retry.
+        this.refused(record, seal.repeat);
+        continue;
+      }
       messages.push({ message: result.message, record });
     }
     return messages;
   }
 
-  private malformed(record: IncomingRecord, reason: string): void {
+  private refused(record: IncomingRecord, reason: string): void {
+    this.malformed(record, reason, true);
+  }
+
+  private malformed(record: IncomingRecord, reason: string, refused = false): void {
     const where = `${record.topic}/${record.partition}/${record.offset}`;
     if (!this.reportedBad.add(where)) return;
     this.options.counters.malformed++;
+    if (refused) this.options.counters.refused = (this.options.counters.refused ?? 0) + 1;
     this.options.onMalformed(record, reason);
     this.options.outbox.add('dead-letter', {
       topic: record.topic,
