@@ -23,6 +23,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
   endQuietlyWhenOutputCloses();
   guardUnsettledExit(role);
   try {
+    if (Array.isArray(argv.config)) throw new UsageError(`--config is given ${argv.config.length} times: give it once`);
     // The demo needs no config unless it runs over Kafka: load it only when asked for.
     let loaded: EvchargeConfig | undefined;
     const config = () => (loaded ??= loadFoundConfig(findConfig({ flag: argv.config, env: process.env, cwd: process.cwd() }), { brokersOverride: process.env.EVCHARGE_BROKERS }));

@@ -1,6 +1,7 @@
 // The full-screen paths: connect (plain lines on stderr until the screen opens), start the role,
 // hand it to its screen, and close everything once the screen has restored the terminal.
 import { groupFor } from '../config/load-config.js';
+import { centralTrust, holderTrust } from './record-trust.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
@@ -19,6 +20,7 @@ import { noteInterrupt } from './interrupted.js';
 const beforeScreen = eventPrinter(false, process.stderr);
 
 export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): Promise<number> {
+  const trust = centralTrust(config);
   const { bus } = await connectRole(config, { role: 'central' }, beforeScreen);
   process.stderr.write('rebuilding central state from Kafka...\n');
   const central = await startCentral({
@@ -28,6 +30,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
     healthPartitions: config.topics.health.partitions,
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
+    ...(trust && { trust }),
   });
   if ((await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await central.close();
@@ -37,8 +40,9 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
 
 export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
   const options = chargePointOptions(argv);
+  const trust = holderTrust(config, 'cp', options.id);
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, beforeScreen);
-  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) } });
+  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, ...(trust && { trust }) });
   if ((await runChargePointScreen(cp, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await cp.close();
   await bus.close();

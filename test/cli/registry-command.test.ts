@@ -72,7 +72,7 @@ test('registry: a bad kind, a bad id, an unknown identity and a broken registry 
   assert.match(unknown.stderr, /cp CP999 is not in the registry/);
   const broken = path.join(dir, 'broken.yaml');
   writeFileSync(broken, readFileSync(file, 'utf8').replace('central/registry.json', 'broken.json'));
-  writeFileSync(path.join(dir, 'broken.json'), '{"evcharge_registry":1,"identities":[{"kind":"cp"}]}');
+  writeFileSync(path.join(dir, 'broken.json'), `{"evcharge_registry":1,"central_secret":"${'A'.repeat(43)}","identities":[{"kind":"cp"}]}`);
   const bad = await runCli(['registry', 'list', '--config', broken], { env });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^evcharge registry: registry .*broken\.json: identities\[0\] is not a valid entry/m);

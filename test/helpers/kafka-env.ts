@@ -20,7 +20,7 @@ export const uniqueTag = () => `t${randomBytes(4).toString('hex')}`;
  * YAML for a config whose topics and groups all carry `tag`, so each test gets a private
  * network on the shared broker.
  */
-export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number; brokers?: string[]; replicationFactor?: number; requestTimeoutMs?: number; connectionTimeoutMs?: number } = {}): string {
+export function isolatedConfigYaml(tag: string, extra: { partitions?: number; heartbeatTimeoutMs?: number; brokers?: string[]; replicationFactor?: number; requestTimeoutMs?: number; connectionTimeoutMs?: number; records?: 'sign' | 'encrypt'; freshnessMs?: number } = {}): string {
   const topics = TOPIC_KEYS.map((k) => `  ${k}: { name: ${tag}.${k} }`).join('\n');
   return [
     'kafka:',
@@ -44,6 +44,8 @@ export function isolatedConfigYaml(tag: string, extra: { partitions?: number; he
     // Patient: a test machine's two cores may be busy; a slow answer is not what tests check.
     'driver:',
     '  answer_timeout_ms: 30000',
+    // Record protection: the registry and the credentials beside the config (evcharge registry add).
+    ...(extra.records ? ['security:', `  records: ${extra.records}`, ...(extra.freshnessMs ? [`  freshness_ms: ${extra.freshnessMs}`] : [])] : []),
     '',
   ].join('\n');
 }

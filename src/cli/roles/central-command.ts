@@ -1,3 +1,4 @@
+import { centralTrust } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { OperatorSession, startCentral } from '../../roles/central/index.js';
 import { connectRole, centralGroups } from '../connect-role.js';
@@ -10,6 +11,7 @@ import type { CommonArgs } from '../common-args.js';
 export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
+  const trust = centralTrust(config);
   const { bus } = await connectRole(config, { role: 'central' }, print);
   const central = await startCentral({
     bus,
@@ -18,6 +20,7 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
     healthPartitions: config.topics.health.partitions,
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
+    ...(trust && { trust }),
     onEvent: print,
   });
   const operator = new OperatorSession(central);

@@ -7,6 +7,7 @@ import { connectRole } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import type { CommonArgs } from '../common-args.js';
+import { refuseUnsealedPlayers } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { UsageError } from '../usage-error.js';
 import { idPrefixFlag, numberFlag } from '../role-args.js';
@@ -22,6 +23,7 @@ async function demoBuses(argv: CommonArgs, config: () => EvchargeConfig, print: 
     const bus = new EmbeddedBus();
     return { bus, centralBus: bus };
   }
+  refuseUnsealedPlayers(config(), 'demo --kafka');
   const centralBus = (await connectRole(config(), { role: 'demo' }, print)).bus;
   const bus = (await connectRole(config(), { role: 'demo' }, () => {})).bus;
   return { bus, centralBus };

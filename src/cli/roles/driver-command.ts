@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { holderTrust } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
 import { DriverRun, parseServicesFile, SessionEnd, startDriver, type DriverMode } from '../../roles/driver/index.js';
@@ -39,9 +40,10 @@ export function driverMode(argv: CommonArgs): { id: string; mode: DriverMode } {
 
 /** `print` gets the connection's events; `onEvent`, when given, the driver's own (headless only). */
 export async function connectDriver(config: EvchargeConfig, id: string, print: (e: RoleEvent) => void, onEvent?: (e: RoleEvent) => void) {
+  const trust = holderTrust(config, 'driver', id);
   const conn = await connectRole(config, { role: 'driver', id }, print);
   const main = groupFor(config, 'driver', id);
-  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, answerTimeoutMs: config.driverAnswerTimeoutMs, ...(onEvent && { onEvent }) });
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, answerTimeoutMs: config.driverAnswerTimeoutMs, ...(onEvent && { onEvent }), ...(trust && { trust }) });
   return { bus: conn.bus, driver };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EmbeddedBus } from '../../bus/embedded-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import { groupFor } from '../../config/load-config.js';
+import { refuseUnsealedPlayers } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runSimulator, type SimReport } from '../../sim/simulator.js';
 import { connectRole, leaseGroup, stateReaderGroup } from '../connect-role.js';
@@ -39,6 +40,7 @@ export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Pr
     groups = { shared: `sim-${tag}`, cp: (id) => `sim-cp-${id}-group`, driver: (id) => `sim-driver-${id}-group`, central: 'sim-central-group' };
   } else {
     const cfg = config();
+    refuseUnsealedPlayers(cfg, 'sim');
     bus = (await connectRole(cfg, { role: 'sim', id: tag }, print)).bus;
     groups = {
       shared: groupFor(cfg, 'cp', `sim-${tag}`),
