@@ -18,4 +18,5 @@ export const TICKET_REASON_TEXT: Record<TicketReason, string> = {
   'cp-fault': 'charge point fault',
   'cp-disconnected': 'charge point disconnected',
   'cp-restarted': 'charge point restarted',
+  'keys-reset': "charge point's keys reset by central",
 };

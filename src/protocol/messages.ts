@@ -96,6 +96,8 @@ export const MESSAGES = {
     byCp,
   ),
   'cmd.stop-supply': def('cp-commands', z.object({ cpId: Id, instanceId: Uuid, sessionId: Uuid }), byCp),
+  /** Reset keys: the CP drops its session key and registers again with its credential. */
+  'cmd.reset-keys': def('cp-commands', z.object({ cpId: Id, instanceId: Uuid }), byCp),
   'cmd.set-service': def(
     'cp-commands',
     z.object({ cpId: Id, instanceId: Uuid, inService: z.boolean() }),

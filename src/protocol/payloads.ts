@@ -42,6 +42,7 @@ export const TICKET_REASONS = [
   'cp-fault',
   'cp-disconnected',
   'cp-restarted',
+  'keys-reset',
 ] as const;
 export const TicketReasonSchema = z.enum(TICKET_REASONS);
 export type TicketReason = z.infer<typeof TicketReasonSchema>;
@@ -87,6 +88,8 @@ export const CpRecordSchema = z.object({
   instanceId: Uuid,
   /** With record protection on: the id of the session key central issued to this registration. */
   kid: z.string().max(200).optional(),
+  /** Central reset this CP's keys then: OUT_OF_SERVICE until it registers again with its credential. */
+  keysResetAt: Ms.optional(),
   state: CpStateSchema,
   connected: z.boolean(),
   outOfService: z.boolean(),

@@ -77,7 +77,7 @@ function bigCentral(count: number): CentralRole {
     onEvent: () => () => {},
     counters: () => ({ messagesIn: 0, messagesOut: 0, malformed: 0, duplicates: 0 }),
     busStatus: () => snapshot.bus,
-    stop: result, resume: result, forget: result,
+    stop: result, resume: result, forget: result, resetKeys: result,
   };
 }
 

@@ -6,6 +6,9 @@ import { FakeCp, startTestCentral } from './fakes.js';
 
 test('operator lines parse to intents or a one-line error', () => {
   assert.deepEqual(parseOperatorLine('stop CP001'), { kind: 'stop', target: 'CP001' });
+  assert.deepEqual(parseOperatorLine('reset-keys CP001'), { kind: 'reset-keys', target: 'CP001' });
+  assert.deepEqual(parseOperatorLine('RESET-KEYS all'), { kind: 'reset-keys', target: 'all' });
+  assert.match((parseOperatorLine('reset-keys') as { text: string }).text, /usage: reset-keys <CP id>\|all/);
   assert.deepEqual(parseOperatorLine('  RESUME   all '), { kind: 'resume', target: 'all' });
   assert.deepEqual(parseOperatorLine('status'), { kind: 'status' });
   assert.deepEqual(parseOperatorLine('help'), { kind: 'help' });

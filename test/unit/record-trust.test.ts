@@ -155,3 +155,86 @@ test('a captured record written again: within the window it is a duplicate (not 
   assert.match(net.bus.read('dead-letter').map((r) => r.value!).join('\n'), /unknown-key: cp CP002 is not in the registry or was revoked/);
   await net.close();
 });
+
+test('a standby taking over checks the same keys: the session key ids come from cp-state, the supply goes on, one ticket', async () => {
+  const net = await secureNetwork('encrypt');
+  const { driver, fx } = net;
+  const standby = await startCentral({
+    bus: net.bus,
+    clock: net.clock,
+    groups: { ...CENTRAL_GROUPS, state: 'central-group-state-2' },
+    trust: { protection: 'encrypt', registry: () => fx.registry, freshnessMs: 120_000 },
+  });
+  await run(net, 500);
+  assert.equal(standby.store.getSnapshot().phase, 'standby');
+  assert.equal(standby.store.getSnapshot().cps.find((c) => c.id === 'CP001')?.kid, kidOf(net, 'CP001'), "the standby mirrored the CP's key id");
+  const answer = await driver.request('CP001');
+  assert.ok(answer.granted);
+  await run(net, 2000);
+  await net.central.close();
+  await run(net, 3000);
+  assert.equal(standby.store.getSnapshot().phase, 'serving');
+  const kwh = standby.store.getSnapshot().cps.find((c) => c.id === 'CP001')!.supply!.kwh;
+  await run(net, 2000);
+  assert.ok(standby.store.getSnapshot().cps.find((c) => c.id === 'CP001')!.supply!.kwh > kwh, "the new active applies the CP's sealed readings");
+  const ticket = driver.ticketFor(answer.sessionId);
+  assert.equal((await driver.stopSupply()).ok, true, 'the new active hears the driver');
+  await run(net, 1000);
+  assert.ok(((await ticket)?.kwh ?? 0) > 0);
+  assert.equal(driver.store.getSnapshot().tickets.length, 1);
+  assert.equal(standby.counters().refused ?? 0, 0, 'nothing honest refused across the takeover');
+  assert.deepEqual(standby.store.getSnapshot().cps.map((c) => c.state), ['AVAILABLE', 'AVAILABLE'], 'no CP lost across the change');
+  await driver.close();
+  for (const cp of net.cps.values()) await cp.close();
+  await standby.close();
+  await net.bus.close();
+});
+
+test('reset keys during a supply: one ticket (keys-reset), OUT_OF_SERVICE, the CP re-authenticates by itself with a new key, the old key is refused', async () => {
+  const net = await secureNetwork('sign');
+  const { central, driver, fx } = net;
+  const answer = await driver.request('CP001');
+  assert.ok(answer.granted);
+  await run(net, 3000);
+  const oldKid = kidOf(net, 'CP001');
+  const ticket = driver.ticketFor(answer.sessionId);
+  const result = await central.resetKeys('CP001');
+  assert.deepEqual(result, { ok: true, text: 'CP001 keys reset; it re-authenticates by itself' });
+  const cp1 = () => central.store.getSnapshot().cps.find((c) => c.id === 'CP001')!;
+  assert.equal(cp1().state, 'OUT_OF_SERVICE');
+  assert.equal(cp1().kid, undefined, 'the old key is revoked at once');
+  await flush(net);
+  const t = await ticket;
+  assert.equal(t?.reason, 'keys-reset');
+  assert.ok((t?.kwh ?? 0) > 0);
+  const cp = net.cps.get('CP001')!;
+  await run(net, 3000);
+  assert.notEqual(kidOf(net, 'CP001'), oldKid, 'a new session key');
+  assert.equal(cp1().state, 'AVAILABLE', 'back in service once authenticated');
+  assert.equal(cp1().keysResetAt, undefined);
+  assert.equal(cp.store.getSnapshot().state, 'AVAILABLE');
+  assert.equal(driver.store.getSnapshot().tickets.length, 1, 'one ticket');
+
+  // A heartbeat under the old key (whoever holds it) is refused.
+  const before = refused(net);
+  const hb = encodeMessage('cp.heartbeat', 'cp:CP001', { cpId: 'CP001', instanceId: cp1().instanceId, status: 'faulted', sessionId: null, outOfService: false }, net.clock.now());
+  const old = sessionKey(oldKid, fx.creds.get('cp:CP001')!.secret);
+  await net.bus.publish([{ ...hb, value: sealValue(hb.topic, hb.key, hb.value!, old, Date.now() * 1000, net.clock.now(), 'sign') }]);
+  await flush(net);
+  assert.equal(refused(net), before + 1);
+  assert.match(net.bus.read('dead-letter').map((r) => r.value!).join('\n'), new RegExp(`unknown-key: ${oldKid} is not the key central issued to CP001`));
+  assert.equal(cp1().state, 'AVAILABLE');
+
+  const again = await driver.request('CP001');
+  assert.ok(again.granted, 'it serves again');
+  await run(net, 2000);
+  assert.ok((driver.store.getSnapshot().supply?.kwh ?? 0) > 0);
+  await net.close();
+});
+
+test('reset keys without record protection says there is nothing to reset', async () => {
+  const net = testNet();
+  const central = await startCentral({ bus: net.bus, clock: net.clock, groups: CENTRAL_GROUPS });
+  assert.deepEqual(await central.resetKeys('CP001'), { ok: false, text: 'records are not protected here (security.records is off): there are no keys to reset' });
+  await central.close();
+});

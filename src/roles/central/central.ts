@@ -16,6 +16,7 @@ import { newContextMaps, type CentralContext } from './context.js';
 import { CpTable } from './cp-table.js';
 import { adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
 import { forgetCps } from './forget.js';
+import { resetKeys } from './reset-keys.js';
 import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
 import { StateTail, type ActiveCentral } from './state-tail.js';
@@ -32,6 +33,8 @@ export interface Central extends Role<CentralSnapshot, CentralEventKind> {
    * screen and cp-state. Ask first: `planForget` over the snapshot says what it would do.
    */
   forget(target: string): Promise<IntentResult>;
+  /** Operator: reset a CP's keys (one id or `all`); it re-authenticates with its credential. */
+  resetKeys(target: string): Promise<IntentResult>;
   /** Telemetry sequence gaps seen so far. */
   telemetryGaps(): number;
 }
@@ -249,6 +252,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     stop: (target) => intent(() => stopCps(ctx, target)),
     resume: (target) => intent(() => resumeCps(ctx, target)),
     forget: (target) => intent(() => forgetCps(ctx, target)),
+    resetKeys: (target) => intent(() => resetKeys(ctx, target)),
     close: async () => {
       if (closed) return;
       closed = true;

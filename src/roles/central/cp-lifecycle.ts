@@ -41,7 +41,8 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
     });
     return;
   }
-  if (existing && existing.instanceId === p.instanceId) {
+  // After reset keys the same process registers again, with its credential, for a new key.
+  if (existing && existing.instanceId === p.instanceId && existing.keysResetAt === undefined) {
     // A retry of a registration already applied: acknowledge again, change nothing else.
     ack(true, undefined, existing.kid);
     return;

@@ -2,10 +2,10 @@ import type { CpRecord, CpState, Supply } from '../../protocol/index.js';
 import type { CpView } from './types.js';
 
 /** The one rule that turns a CP's flags into the state everyone sees. */
-export function deriveState(cp: Pick<CpRecord, 'connected' | 'faulted' | 'outOfService' | 'supply'>): CpState {
+export function deriveState(cp: Pick<CpRecord, 'connected' | 'faulted' | 'outOfService' | 'supply' | 'keysResetAt'>): CpState {
   if (!cp.connected) return 'DISCONNECTED';
   if (cp.faulted) return 'FAULTED';
-  if (cp.outOfService) return 'OUT_OF_SERVICE';
+  if (cp.outOfService || cp.keysResetAt !== undefined) return 'OUT_OF_SERVICE';
   if (cp.supply) return 'CHARGING';
   return 'AVAILABLE';
 }

@@ -4,6 +4,7 @@ import { validateId } from '../../protocol/index.js';
 export type OperatorCommand =
   | { kind: 'stop'; target: string }
   | { kind: 'resume'; target: string }
+  | { kind: 'reset-keys'; target: string }
   | { kind: 'forget'; target: string; confirmed: boolean }
   | { kind: 'status' }
   | { kind: 'help' }
@@ -15,6 +16,8 @@ export const OPERATOR_HELP = [
   'resume <CP id>|all   put it back in service',
   'forget <CP id>|<pattern*> [yes]',
   '                     remove DISCONNECTED charge points for good (asks first)',
+  'reset-keys <CP id>|all',
+  '                     revoke its session key (ends its supply); it re-authenticates by itself',
   'status               list every charge point and its state',
   'help                 this list',
 ].join('\n');
@@ -28,7 +31,7 @@ export function parseOperatorLine(line: string): OperatorCommand {
     if (target !== undefined) return { kind: 'error', text: `"${command}" takes no argument` };
     return { kind: command };
   }
-  if (command === 'stop' || command === 'resume') {
+  if (command === 'stop' || command === 'resume' || command === 'reset-keys') {
     if (target === undefined) return { kind: 'error', text: `usage: ${command} <CP id>|all` };
     if (rest.length > 0) return { kind: 'error', text: `usage: ${command} <CP id>|all (one target)` };
     if (target.toLowerCase() === 'all') return { kind: command, target: 'all' };

@@ -51,6 +51,8 @@ export async function runOperatorLine(central: Central, line: string): Promise<I
       return central.stop(command.target);
     case 'resume':
       return central.resume(command.target);
+    case 'reset-keys':
+      return central.resetKeys(command.target);
     case 'forget':
       if (command.confirmed) return central.forget(command.target);
       return { ok: false, text: `${describeForget(planForget(central.store.getSnapshot().cps, command.target))}\nadd "yes" to forget: forget ${command.target} yes` };

@@ -90,6 +90,7 @@ export const CENTRAL_EVENT_KINDS = [
   'cp-stopped',
   'cp-resumed',
   'cp-forgotten',
+  'cp-keys-reset',
   'auth-granted',
   'auth-denied',
   'driver-stop',

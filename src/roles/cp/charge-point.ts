@@ -80,6 +80,11 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
         resolveRegistered(registration);
       },
       joinCommands: () => joinCommands(),
+      reRegister: () => {
+        if (closed) return;
+        clock.clearInterval(registerTimer);
+        registerTimer = startRegistering(ctx, options.registerRetryMs ?? 2000);
+      },
     },
   };
   const unwatch = kit.watchBus(store);

@@ -54,6 +54,8 @@ export interface CpHooks {
   changed(): void;
   /** Central has answered the registration. */
   answered(registration: Registration): void;
+  /** After reset keys: register again, with the credential, until central answers. */
+  reRegister(): void;
   /** Accepted: start reading cp-commands. */
   joinCommands(): Promise<void>;
 }

@@ -72,3 +72,20 @@ function refuseSession(ctx: CpContext, sessionId: string, reason: CpEndReason, w
   ctx.out.add('supply.ended', payload);
   ctx.events.emit('command-refused', `${ctx.id} refused session ${sessionId.slice(0, 8)}: ${why}`, { sessionId, reason: why });
 }
+
+/**
+ * Central has already ended the supply and billed it (reset keys): the CP stops supplying and
+ * writes no end of its own, which central would refuse under the revoked key anyway.
+ */
+export function dropSupply(ctx: CpContext, why: string): void {
+  const supply = ctx.supply;
+  if (!supply) return;
+  const now = ctx.clock.now();
+  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  if (ctx.telemetryTimer !== null) ctx.clock.clearInterval(ctx.telemetryTimer);
+  ctx.telemetryTimer = null;
+  const last: EndedSupply = { sessionId: supply.sessionId, driverId: supply.driverId, startedAt: supply.startedAt, endedAt: now, kwh: supply.kwh, eur: supply.eur, reason: 'stopped' };
+  ctx.lastSupply = last;
+  ctx.events.emit('supply-ended', `${ctx.id} supply for ${supply.driverId} ended: ${why}`, { ...last, why });
+  ctx.supply = null;
+}

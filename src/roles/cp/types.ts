@@ -94,6 +94,7 @@ export const CP_EVENT_KINDS = [
   'recovered',
   'out-of-service',
   'in-service',
+  'keys-reset',
   'command-refused',
   'malformed',
   'bus-status',

@@ -10,6 +10,7 @@ export const CENTRAL_KEYS: readonly KeyHelp[] = [
   { keys: 'S', label: 'stop all', help: 'stop every charge point (asks for confirmation)', drop: 1 },
   { keys: 'R', label: 'resume all', help: 'resume every charge point (asks for confirmation)', drop: 1 },
   { keys: 'f', label: 'forget', help: 'forget the selected DISCONNECTED charge point for good (asks for confirmation)', drop: 4 },
+  { keys: 'K', label: 'reset keys', help: "reset the selected charge point's keys (with security.records on; asks for confirmation)", drop: 4, hint: false },
   { keys: 't', label: 'table', help: 'switch between tiles and a table of rows (for big networks)', drop: 4 },
   { keys: '</>', label: 'sort', help: 'in the table: sort by the previous / next column (figures largest first)', hint: false },
   { keys: '/', label: 'filter', help: 'filter by id, location or state; Enter keeps it, Esc clears it', drop: 2 },

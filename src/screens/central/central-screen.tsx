@@ -39,6 +39,11 @@ function confirmText(confirm: Confirm): { text: string; short: string } {
       return { text: 'Resume ALL charge points? y to confirm, any other key cancels', short: 'Resume ALL charge points? y confirms, other keys cancel' };
     case 'forget':
       return { text: `${confirm.question} y to confirm, any other key cancels`, short: `Forget ${confirm.cpId} for good? y confirms, other keys cancel` };
+    case 'reset-keys':
+      return {
+        text: `Reset ${confirm.cpId}'s keys? Its supply ends with a ticket and it is OUT OF SERVICE until it authenticates again. y to confirm, any other key cancels`,
+        short: `Reset ${confirm.cpId}'s keys? y confirms, other keys cancel`,
+      };
   }
 }
 

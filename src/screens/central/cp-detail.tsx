@@ -42,6 +42,7 @@ export function CpDetail({ cp, power, now, width, height }: CpDetailProps) {
           {style.glyph} {style.word}
         </Text>
         {s ? ` · ${s.driverId}${s.ending ? ` (ending: ${s.ending})` : s.confirmed ? '' : ' (starting)'}` : ''}
+        {cp.keysResetAt !== undefined ? ` · keys reset ${fmtElapsed(now - cp.keysResetAt)} ago, waiting for it to authenticate` : ''}
       </Text>,
       <Text key="price" wrap="truncate-end">
         {fmtPrice(cp.pricePerKwh)} · max {fmtKw(cp.maxKw)}

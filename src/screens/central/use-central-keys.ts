@@ -34,6 +34,20 @@ function forgetAsked(a: CentralKeysArgs, cpId: string): void {
   a.dispatch({ type: 'confirm', what: { kind: 'forget', cpId, question: describeForget(plan) } });
 }
 
+/** What a confirmed question does. */
+function confirmed(central: CentralRole, what: NonNullable<CentralUiState['confirm']>): Promise<IntentResult> {
+  switch (what.kind) {
+    case 'stop-all':
+      return central.stop('all');
+    case 'resume-all':
+      return central.resume('all');
+    case 'forget':
+      return central.forget(what.cpId);
+    case 'reset-keys':
+      return central.resetKeys(what.cpId);
+  }
+}
+
 function moveOf(input: string, key: Key): Move | null {
   if (key.leftArrow || input === 'h') return 'left';
   if (key.rightArrow || input === 'l') return 'right';
@@ -72,7 +86,7 @@ export function useCentralKeys(a: CentralKeysArgs): void {
       const what = ui.confirm;
       dispatch({ type: 'confirm', what: null });
       if (input === 'y' || input === 'Y' || key.return) {
-        a.run(() => (what.kind === 'stop-all' ? a.central.stop('all') : what.kind === 'resume-all' ? a.central.resume('all') : a.central.forget(what.cpId)));
+        a.run(() => confirmed(a.central, what));
       } else {
         a.cancelled();
       }
@@ -100,6 +114,9 @@ export function useCentralKeys(a: CentralKeysArgs): void {
         return dispatch({ type: 'confirm', what: { kind: 'resume-all' } });
       case 'f':
         if (selected) forgetAsked(a, selected);
+        return;
+      case 'K':
+        if (selected) return dispatch({ type: 'confirm', what: { kind: 'reset-keys', cpId: selected } });
         return;
       case 't':
         return dispatch({ type: 'toggle-view' });

@@ -3,7 +3,7 @@ import { moveIndex, type GridShape, type Move } from './grid-layout.js';
 import { DEFAULT_SORT, nextSort, type TableSort } from './table-sort.js';
 
 /** A question the monitor asks before acting: every CP at once, or forgetting one for good. */
-export type Confirm = { kind: 'stop-all' } | { kind: 'resume-all' } | { kind: 'forget'; cpId: string; question: string };
+export type Confirm = { kind: 'stop-all' } | { kind: 'resume-all' } | { kind: 'forget'; cpId: string; question: string } | { kind: 'reset-keys'; cpId: string };
 
 /** The monitor's own UI state; the CPs themselves live in central's store. */
 export interface CentralUiState {
