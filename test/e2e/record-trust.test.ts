@@ -95,6 +95,25 @@ test('signed records: register, authorize, supply, ticket; forgeries under CPT2â
   assert.equal(central.events.filter((e) => e.kind === 'cp-registered' && e['cpId'] === 'CPT3').length, 0);
 });
 
+test('reset keys from centralâ€™s stdin during a supply: one ticket (keys-reset), the CP authenticates again by itself and serves', async () => {
+  const cp2 = net.roles.find((r) => r.name === 'CPT2')!;
+  const driver = net.driver('DT1', ['--cp', 'CPT2', '--seconds', '60']);
+  await driver.waitForKind('progress', {}, 30000);
+  const answer = await central.ask('reset-keys CPT2', (t) => /keys reset/.test(t), 'the reset answer', 20000);
+  assert.equal(answer, 'CPT2 keys reset; it re-authenticates by itself');
+  const { code } = await driver.exited;
+  assert.equal(code, 1, 'a supply cut short by central is not a completed service');
+  assert.equal(driver.count('ticket'), 1);
+  assert.equal(driver.events.find((e) => e.kind === 'ticket')!['reason'], 'keys-reset');
+  await cp2.waitForKind('keys-reset', {}, 20000);
+  await cp2.waitFor((e) => e.kind === 'registered' && cp2.count('registered') === 2, 'its second registration', 20000);
+  await central.waitForCpState('CPT2', 'AVAILABLE', 20000);
+  assert.equal(central.count('cp-registered', { cpId: 'CPT2' }), 2, 'registered again, with its credential');
+  const again = net.driver('DT1', ['--cp', 'CPT2', '--kwh', '0.05']);
+  const second = await again.exited;
+  assert.equal(second.code, 0, again.outcome());
+});
+
 test('a CP or driver without its credential, or with one others can read, exits 2 saying what to do', async () => {
   const missing = await runCli(['cp', '--id', 'CPT9', '--no-tui', '--config', net.configPath], { timeoutMs: 20000 });
   assert.equal(missing.code, 2, missing.stdout + missing.stderr);
