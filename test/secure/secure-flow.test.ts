@@ -65,6 +65,51 @@ test('register, authorize, supply, ticket: central, a CP and a driver, each its 
   assert.equal(central.count('publish-error'), 0, central.outcome());
 });
 
+test('both layers at once: records encrypted by evcharge on top of SASL_SSL and ACLs; the same flow, every record on the brokers sealed', async () => {
+  // The first flow's roles go: a network protects its records or does not, all its roles alike.
+  await Promise.all(roles.splice(0).map((r) => r.stop()));
+  const records = path.join(path.dirname(cluster.configPath), 'records.yaml');
+  writeFileSync(records, `${readFileSync(cluster.configPath, 'utf8')}\nsecurity:\n  records: encrypt\n`);
+  for (const [kind, id] of [['cp', 'CPS1'], ['driver', 'DS1']]) {
+    const r = await runCli(['registry', 'add', kind!, id!, '--config', records, '--replace'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const central = start('central-records', ['central'], records);
+  await central.waitForKind('kafka-connected', {}, 30000);
+  const cp = start('CPS1-records', ['cp', '--id', 'CPS1', '--speed', '40', '--price', '0.40', '--max-kw', '50'], records);
+  await central.waitForKind('cp-registered', { cpId: 'CPS1' }, 30000);
+  await cp.waitForKind('registered', {}, 30000);
+  const driver = start('DS1-records', ['driver', '--id', 'DS1', '--cp', 'CPS1', '--kwh', '0.3'], records);
+  const { code } = await driver.exited;
+  assert.equal(code, 0, driver.outcome());
+  const ticket = driver.events.find((e) => e.kind === 'ticket')!;
+  assert.equal(ticket['reason'], 'driver-stop');
+  assert.ok(Number(ticket['kwh']) >= 0.3);
+  // What the plain network before it left on cp-state and health is refused, not adopted; nothing of this one is.
+  const refused = central.events.filter((e) => e.kind === 'malformed');
+  assert.deepEqual(refused.filter((e) => !(/^unsealed:/.test(String(e['reason'])) && ['cp-state', 'health'].includes(String(e['topic'])))), [], central.outcome());
+
+  // What a reader with the admin's broker credentials sees on the CP's topics: sealed, encrypted.
+  const consumer = client('admin').consumer({ groupId: `secure-flow-spy-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: ['telemetry', 'auth-request'], fromBeginning: true });
+  const seen: string[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const v = message.value?.toString() ?? '';
+        if (v.includes('"kid":"cp:CPS1:') || v.includes('"kid":"driver:DS1"')) seen.push(v);
+        if (seen.some((x) => x.includes('"kid":"cp:CPS1:')) && seen.some((x) => x.includes('"kid":"driver:DS1"'))) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  for (const v of seen) {
+    assert.match(v, /^\{"sealed":1,"alg":"gcm"/);
+    assert.doesNotMatch(v, /kwh|sessionId|requestId/, 'nothing of the payload in the clear');
+  }
+});
+
 const client = (user: string) =>
   new Kafka({
     clientId: `secure-flow-${user}`,
