@@ -113,6 +113,16 @@ await yargs(hideBin(process.argv))
         .option('json', { type: 'boolean', default: false, describe: 'one JSON object per result' }),
     (argv) => runCommand('registry', argv),
   )
+  .command(
+    'audit',
+    "read the audit trail: operators' actions, registry changes, refused records (as the admin)",
+    (y) =>
+      common(y)
+        .option('tui', { type: 'boolean', default: false, hidden: true })
+        .option('follow', { type: 'boolean', default: false, describe: 'keep printing new entries until interrupted' })
+        .option('json', { type: 'boolean', default: false, describe: 'one JSON object per entry' }),
+    (argv) => runCommand('audit', argv),
+  )
   .demandCommand(1, 'name a command')
   .strict()
   .version(packageVersion())

@@ -15,6 +15,7 @@ export const TOPIC_KEYS = [
   'cp-state',
   'dead-letter',
   'central-lease',
+  'audit',
 ] as const;
 
 /**

@@ -8,6 +8,7 @@ import { RegistryError } from '../roles/central/registry.js';
 import type { CentralTrust } from '../roles/central/trust.js';
 import type { HolderTrust } from '../roles/shared/sealed-bus.js';
 import { readRegistry } from './registry-store.js';
+import { principalOf } from '../config/security.js';
 import { UsageError } from './usage-error.js';
 
 /** How often a running central looks whether the registry file changed (a revoke, an add). */
@@ -102,4 +103,9 @@ export function refuseUnsealedPlayers(config: EvchargeConfig, command: string): 
   if (protection) {
     throw new UsageError(`${command} does not seal records yet, and this config's security.records is ${protection}: central would refuse everything it writes; run it against a config with security.records off (or none)`);
   }
+}
+
+/** The Kafka principal a role's audit entries name: its own with kafka.security, none without. */
+export function auditPrincipal(config: EvchargeConfig, role: 'central' | 'cp' | 'driver', id?: string): string | null {
+  return config.security ? principalOf(config.principals, role, id) : null;
 }

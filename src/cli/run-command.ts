@@ -16,6 +16,7 @@ import { runSim } from './roles/sim-command.js';
 import { runDoctor } from './roles/doctor-command.js';
 import { runAcl } from './roles/acl-command.js';
 import { runRegistry } from './roles/registry-command.js';
+import { runAudit } from './roles/audit-command.js';
 
 
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
@@ -47,7 +48,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
 
 async function dispatch(role: RoleName, argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
   // Without a terminal there is nothing to draw on: behave as --no-tui. sim and doctor only print.
-  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor' && role !== 'acl' && role !== 'registry';
+  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor' && role !== 'acl' && role !== 'registry' && role !== 'audit';
   if (tui) {
     // Ink draws only the last frame when CI is set, and reads CI once, when it is loaded: clear
     // it first, then load the screens (headless runs never load React or Ink at all).
@@ -83,5 +84,7 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: () => Evcharge
       return runAcl(config(), argv);
     case 'registry':
       return runRegistry(config(), argv);
+    case 'audit':
+      return runAudit(config(), argv);
   }
 }

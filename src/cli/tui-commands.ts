@@ -1,7 +1,7 @@
 // The full-screen paths: connect (plain lines on stderr until the screen opens), start the role,
 // hand it to its screen, and close everything once the screen has restored the terminal.
 import { groupFor } from '../config/load-config.js';
-import { centralTrust, holderTrust } from './record-trust.js';
+import { auditPrincipal, centralTrust, holderTrust } from './record-trust.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { startCentral } from '../roles/central/index.js';
 import { startChargePoint } from '../roles/cp/index.js';
@@ -31,6 +31,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
     ...(trust && { trust }),
+    principal: auditPrincipal(config, 'central'),
   });
   if ((await runCentralScreen(central, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await central.close();
@@ -42,7 +43,7 @@ export async function runChargePointTui(config: EvchargeConfig, argv: CommonArgs
   const options = chargePointOptions(argv);
   const trust = holderTrust(config, 'cp', options.id);
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, beforeScreen);
-  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, ...(trust && { trust }) });
+  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, principal: auditPrincipal(config, 'cp', options.id), ...(trust && { trust }) });
   if ((await runChargePointScreen(cp, { brokers: config.brokers, title: 'evcharge' })).interrupted) noteInterrupt();
   await cp.close();
   await bus.close();

@@ -55,15 +55,16 @@ export const ROLE_TOPICS: Record<RoleKind, { read: Partial<Record<TopicKey, stri
       'cp-state': "each CP's state, sync markers, who is active",
       health: 'its ticks',
       'dead-letter': 'records it cannot decode',
+      audit: "operators' actions, registry changes, records it refused",
     },
   },
   cp: {
     read: { 'cp-register-ack': "central's answer to its registration", 'cp-commands': "central's commands" },
-    write: { 'cp-register': 'registers', telemetry: 'supply readings', health: 'heartbeats, faults', 'dead-letter': 'records it cannot decode' },
+    write: { 'cp-register': 'registers', telemetry: 'supply readings', health: 'heartbeats, faults', 'dead-letter': 'records it cannot decode', audit: 'records it refused' },
   },
   driver: {
     read: { 'auth-response': "central's answers", 'driver-updates': 'its supply and ticket', 'cp-state': 'the charge points to choose from' },
-    write: { 'auth-request': 'requests and stops', 'dead-letter': 'records it cannot decode' },
+    write: { 'auth-request': 'requests and stops', 'dead-letter': 'records it cannot decode', audit: 'records it refused' },
   },
 };
 

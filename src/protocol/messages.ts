@@ -37,6 +37,10 @@ function def<S extends z.ZodType>(
 }
 
 const byCp = (p: { cpId: string }) => p.cpId;
+
+/** What the audit trail records. */
+export const AUDIT_ACTIONS = ['operator-stop', 'operator-resume', 'operator-forget', 'operator-reset-keys', 'registry-add', 'registry-revoke', 'auth-failure'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 const byDriver = (p: { driverId: string }) => p.driverId;
 
 const AuthGranted = z.object({
@@ -189,6 +193,23 @@ export const MESSAGES = {
       by: Text(200),
     }),
     () => null,
+  ),
+  /**
+   * The audit trail (issue 12, part 3): an operator's action, a registry change, an
+   * authentication failure. Keyed by who writes it (`central`, `cp:CP001`, `driver:D1`).
+   */
+  'audit.entry': def(
+    'audit',
+    z.object({
+      by: Text(140),
+      /** The writer's Kafka principal, when it has one (kafka.security). */
+      principal: Text(200).nullable(),
+      action: z.enum(AUDIT_ACTIONS),
+      target: Text(200),
+      result: z.enum(['ok', 'refused', 'failed']),
+      detail: Text(500),
+    }),
+    (p) => p.by,
   ),
 } as const;
 

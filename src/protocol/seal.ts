@@ -126,3 +126,16 @@ export function openValue(topic: string, recordKey: string | null, value: string
     return fail('bad-tag', `the ciphertext does not open with key ${kid}`, kid);
   }
 }
+
+/**
+ * The envelope inside a signed value, without checking its tag: for a reader that cannot hold the
+ * writer's key (a driver reading cp-state, `evcharge audit`). Null for an encrypted or broken one.
+ */
+export function signedBody(value: string): string | null {
+  try {
+    const w = JSON.parse(value) as { sealed?: unknown; alg?: unknown; body?: unknown };
+    return w.sealed === 1 && w.alg === 'hmac' && typeof w.body === 'string' ? w.body : null;
+  } catch {
+    return null;
+  }
+}

@@ -114,6 +114,26 @@ test('reset keys from central’s stdin during a supply: one ticket (keys-reset)
   assert.equal(second.code, 0, again.outcome());
 });
 
+test('evcharge audit reads the trail: the refused forgeries, the reset keys, and a revoke made while central runs', async () => {
+  const revoke = await runCli(['registry', 'revoke', 'cp', 'CPT2', '--config', net.configPath], { env: { EVCHARGE_BROKERS: undefined } });
+  assert.equal(revoke.code, 0, revoke.stderr);
+  type Row = { by: string; action: string; target: string; result: string; detail: string };
+  let rows: Row[] = [];
+  // Central notices the registry change within 2 s and writes it with its next commit.
+  for (let attempt = 0; attempt < 15 && !rows.some((r) => r.action === 'registry-revoke'); attempt++) {
+    const r = await runCli(['audit', '--json', '--config', net.configPath], { timeoutMs: 30000 });
+    assert.equal(r.code, 0, r.stderr);
+    rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  }
+  assert.ok(rows.some((r) => r.by === 'central' && r.action === 'auth-failure' && r.target === 'telemetry CPT1' && /^wrong-key: cp:CPT2/.test(r.detail)), JSON.stringify(rows.slice(0, 5)));
+  assert.ok(rows.some((r) => r.action === 'auth-failure' && /^replay: /.test(r.detail)));
+  assert.ok(rows.some((r) => r.action === 'operator-reset-keys' && r.target === 'CPT2' && r.result === 'ok'));
+  assert.ok(rows.some((r) => r.action === 'registry-revoke' && r.target === 'cp CPT2'));
+  const text = await runCli(['audit', '--config', net.configPath], { timeoutMs: 30000 });
+  assert.match(text.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  central +- +operator-reset-keys +CPT2 +ok +CPT2 keys reset/m);
+  assert.match(text.stderr, /^\d+ audit entries\n$/m);
+});
+
 test('a CP or driver without its credential, or with one others can read, exits 2 saying what to do', async () => {
   const missing = await runCli(['cp', '--id', 'CPT9', '--no-tui', '--config', net.configPath], { timeoutMs: 20000 });
   assert.equal(missing.code, 2, missing.stdout + missing.stderr);

@@ -9,7 +9,7 @@ import type { MessageType } from '../../src/protocol/messages.js';
  * message types of that topic and then broken one way or another.
  */
 
-export type ConsumedTopic = Exclude<TopicKey, 'dead-letter' | 'central-lease'>;
+export type ConsumedTopic = Exclude<TopicKey, 'dead-letter' | 'central-lease' | 'audit'>;
 
 export interface BadRecord {
   topic: ConsumedTopic;

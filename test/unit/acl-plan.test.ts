@@ -12,10 +12,10 @@ const ops = (entries: AclEntry[], type: string, name: string) => entries.filter(
 const writes = (entries: AclEntry[]) => entries.filter((e) => e.resourceType === 'TOPIC' && e.operation === 'WRITE').map((e) => e.name).sort();
 const reads = (entries: AclEntry[]) => entries.filter((e) => e.resourceType === 'TOPIC' && e.operation === 'READ').map((e) => e.name).sort();
 
-test('a driver writes auth-request (and dead-letter) only, and reads its answers and cp-state', () => {
+test('a driver writes auth-request (and dead-letter, audit) only, and reads its answers and cp-state', () => {
   const d = aclsFor(config, { role: 'driver', id: 'D1' });
   assert.ok(d.every((e) => e.principal === 'User:driver-D1'));
-  assert.deepEqual(writes(d), ['auth-request', 'dead-letter']);
+  assert.deepEqual(writes(d), ['audit', 'auth-request', 'dead-letter']);
   assert.deepEqual(reads(d), ['auth-response', 'cp-state', 'driver-updates']);
   for (const t of ['net1.cp-commands', 'telemetry', 'health', 'cp-register']) assert.deepEqual(ops(d, 'TOPIC', t), ['DESCRIBE', 'DESCRIBE_CONFIGS'], `${t}: metadata only`);
   assert.deepEqual(
@@ -27,7 +27,7 @@ test('a driver writes auth-request (and dead-letter) only, and reads its answers
 
 test('a CP writes its registration, telemetry and health, reads its commands, and may not answer drivers or command CPs', () => {
   const c = aclsFor(config, { role: 'cp', id: 'CP1' });
-  assert.deepEqual(writes(c), ['cp-register', 'dead-letter', 'health', 'telemetry']);
+  assert.deepEqual(writes(c), ['audit', 'cp-register', 'dead-letter', 'health', 'telemetry']);
   assert.deepEqual(reads(c), ['cp-register-ack', 'net1.cp-commands']);
   assert.ok(!writes(c).includes('auth-response') && !writes(c).includes('net1.cp-commands'));
   assert.deepEqual(

@@ -1,4 +1,4 @@
-import { centralTrust } from '../record-trust.js';
+import { auditPrincipal, centralTrust } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { OperatorSession, startCentral } from '../../roles/central/index.js';
 import { connectRole, centralGroups } from '../connect-role.js';
@@ -21,6 +21,7 @@ export async function runCentralHeadless(config: EvchargeConfig, argv: CommonArg
     takeoverTimeoutMs: config.takeoverTimeoutMs,
     configSource: config.source,
     ...(trust && { trust }),
+    principal: auditPrincipal(config, 'central'),
     onEvent: print,
   });
   const operator = new OperatorSession(central);

@@ -1,4 +1,4 @@
-import { holderTrust } from '../record-trust.js';
+import { auditPrincipal, holderTrust } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
 import { startChargePoint, type ChargePoint } from '../../roles/cp/index.js';
@@ -33,7 +33,7 @@ export async function runChargePointHeadless(config: EvchargeConfig, argv: Commo
   const shutdown = new Shutdown();
   const trust = holderTrust(config, 'cp', options.id);
   const { bus } = await connectRole(config, { role: 'cp', id: options.id }, print);
-  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, onEvent: print, ...(trust && { trust }) });
+  const cp = await startChargePoint({ ...stripUndefined(options), bus, groups: { main: groupFor(config, 'cp', options.id) }, onEvent: print, principal: auditPrincipal(config, 'cp', options.id), ...(trust && { trust }) });
   const stopReading = readStdinLines((line) => {
     const command = LOCAL_COMMANDS[line.toLowerCase()];
     if (!command) {

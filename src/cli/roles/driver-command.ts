@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { holderTrust } from '../record-trust.js';
+import { auditPrincipal, holderTrust } from '../record-trust.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
 import { DriverRun, parseServicesFile, SessionEnd, startDriver, type DriverMode } from '../../roles/driver/index.js';
@@ -43,7 +43,7 @@ export async function connectDriver(config: EvchargeConfig, id: string, print: (
   const trust = holderTrust(config, 'driver', id);
   const conn = await connectRole(config, { role: 'driver', id }, print);
   const main = groupFor(config, 'driver', id);
-  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, answerTimeoutMs: config.driverAnswerTimeoutMs, ...(onEvent && { onEvent }), ...(trust && { trust }) });
+  const driver = await startDriver({ bus: conn.bus, id, groups: { main, state: stateReaderGroup(main) }, answerTimeoutMs: config.driverAnswerTimeoutMs, ...(onEvent && { onEvent }), principal: auditPrincipal(config, 'driver', id), ...(trust && { trust }) });
   return { bus: conn.bus, driver };
 }
 

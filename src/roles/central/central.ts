@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CentralIdentity, Lease, LeaseStatus } from '../../bus/leadership.js';
 import { ConfigError } from '../../config/load-config.js';
-import { CP_STATES, localDay, type CpState } from '../../protocol/index.js';
+import { CP_STATES, localDay, type AuditAction, type CpState } from '../../protocol/index.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
@@ -17,6 +17,8 @@ import { CpTable } from './cp-table.js';
 import { adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
 import { forgetCps } from './forget.js';
 import { resetKeys } from './reset-keys.js';
+import { registryChanges } from './registry.js';
+import { AuditTrail } from '../shared/audit.js';
 import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
 import { StateTail, type ActiveCentral } from './state-tail.js';
@@ -80,6 +82,8 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   };
 
   let phase: CentralSnapshot['phase'] = 'rebuilding';
+  // Only the active central writes (its records go in its transactions); a standby's would be refused.
+  const audit = new AuditTrail(() => (phase === 'serving' || phase === 'taking-over' ? ctx.out : null), 'central', options.principal ?? null, clock);
   let lease: Lease | null = null;
   let active: ActiveCentral | null = null;
   const store = new SnapshotStore<CentralSnapshot>(() => ({
@@ -109,7 +113,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     clock,
     group: options.groups.state,
     sessionTimeoutMs: options.takeoverTimeoutMs ?? 2000,
-    inbox: new Inbox({ counters, outbox: tailOut, onMalformed }),
+    inbox: new Inbox({ counters, outbox: tailOut, onMalformed, onRefused: (r, why) => audit.refused(r, why) }),
     onRecord: (record) => {
       // The active central's own table is the truth while it serves; a standby mirrors cp-state.
       if (serving() || phase === 'taking-over') return;
@@ -168,7 +172,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       syncTimeoutMs: options.rebuildTimeoutMs ?? 15_000,
       // A new Inbox per batch: records of an aborted transaction come again and must be applied
       // (and copied to dead-letter) again. The operator hears of each malformed one once.
-      decode: (records) => new Inbox({ counters, outbox: ctx.out, onMalformed: onMalformedOnce }).decodeEach(records),
+      decode: (records) => new Inbox({ counters, outbox: ctx.out, onMalformed: onMalformedOnce, onRefused: (r, why) => audit.refused(r, why) }).decodeEach(records),
       changed: () => store.changed(),
       stillActive: () => !closed && lease?.status().role === 'active',
     });
@@ -237,26 +241,42 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     });
   });
 
-  const intent = async (run: () => IntentResult): Promise<IntentResult> => {
+  const intent = async (action: AuditAction, target: string, run: () => IntentResult): Promise<IntentResult> => {
     if (!serving() || !term) return readOnlyRefusal(active);
     const result = run();
+    audit.write(action, target, result.ok ? 'ok' : 'failed', result.text);
     // A forgotten CP is no change to publish as cp-state, yet the store must drop it.
     store.changed();
     await term.commit();
     return result;
   };
 
+  // Registry changes (`evcharge registry add/revoke` on this machine) go on the audit trail.
+  let seenRegistry = trust?.registry() ?? null;
+  const registryWatch = trust
+    ? clock.setInterval(() => {
+        const now = trust.registry();
+        if (now === seenRegistry || seenRegistry === null) return;
+        const changes = registryChanges(seenRegistry, now);
+        seenRegistry = now;
+        for (const c of changes) audit.write(c.action, `${c.kind} ${c.id}`, 'ok', c.detail);
+        if (changes.length > 0 && term) void term.commit();
+      }, 2000)
+    : null;
+
   return {
     ...kit.base(store),
     telemetryGaps: () => ctx.telemetryGaps,
-    stop: (target) => intent(() => stopCps(ctx, target)),
-    resume: (target) => intent(() => resumeCps(ctx, target)),
-    forget: (target) => intent(() => forgetCps(ctx, target)),
-    resetKeys: (target) => intent(() => resetKeys(ctx, target)),
+    stop: (target) => intent('operator-stop', target, () => stopCps(ctx, target)),
+    resume: (target) => intent('operator-resume', target, () => resumeCps(ctx, target)),
+    forget: (target) => intent('operator-forget', target, () => forgetCps(ctx, target)),
+    resetKeys: (target) => intent('operator-reset-keys', target, () => resetKeys(ctx, target)),
     close: async () => {
       if (closed) return;
       closed = true;
       unwatch();
+      clock.clearInterval(registryWatch);
+      audit.close();
       await transitions;
       await term?.close();
       term = null;

@@ -93,3 +93,18 @@ export function activeSecret(doc: RegistryDoc, kind: IdentityKind, id: string): 
   const i = findIdentity(doc, kind, id);
   return i && i.revoked === null ? Buffer.from(i.secret, 'base64url') : null;
 }
+
+/** What changed from one registry to the next, for the audit trail (secrets never named). */
+export function registryChanges(before: RegistryDoc, after: RegistryDoc): { action: 'registry-add' | 'registry-revoke'; kind: IdentityKind; id: string; detail: string }[] {
+  const key = (i: Identity) => `${i.kind}:${i.id}`;
+  const old = new Map(before.identities.map((i) => [key(i), i]));
+  const out: ReturnType<typeof registryChanges> = [];
+  for (const i of after.identities) {
+    const was = old.get(key(i));
+    if (!was || was.issued !== i.issued) out.push({ action: 'registry-add', kind: i.kind, id: i.id, detail: `credential issued ${i.issued}${was ? ' (replacing a revoked one)' : ''}` });
+    else if (was.revoked === null && i.revoked !== null) out.push({ action: 'registry-revoke', kind: i.kind, id: i.id, detail: `revoked ${i.revoked}` });
+  }
+  const now = new Set(after.identities.map(key));
+  for (const i of before.identities) if (!now.has(key(i))) out.push({ action: 'registry-revoke', kind: i.kind, id: i.id, detail: 'removed from the registry' });
+  return out;
+}

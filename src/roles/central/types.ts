@@ -19,6 +19,8 @@ export interface CentralOptions {
     /** The election's group: the member holding its lease is the active central. */
     lease: string;
   };
+  /** This central's Kafka principal, for the audit trail; null or unset without kafka.security. */
+  principal?: string | null;
   /** Record protection (issue 12, part 2): the registry its keys come from. Unset: records as they are. */
   trust?: CentralTrust;
   /** Who this process is (host, pid) as standbys and the doctor show it. Default: this process. */

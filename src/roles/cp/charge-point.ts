@@ -5,6 +5,7 @@ import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { RoleKit } from '../shared/role-kit.js';
 import { SealedBus } from '../shared/sealed-bus.js';
+import { AuditTrail } from '../shared/audit.js';
 import { systemClock } from '../../bus/clock.js';
 import { CpKeys, cpPolicy } from './trust.js';
 import { SnapshotStore } from '../shared/store.js';
@@ -37,7 +38,8 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
   const kit = new RoleKit<ChargePointEventKind>({ ...options, bus });
   const { clock, counters, events } = kit;
   const out = kit.outbox(`cp:${id}`);
-  const inbox = new Inbox({ counters, outbox: out, acceptKey: (key) => key === id, onMalformed: kit.malformedReporter() });
+  const audit = new AuditTrail(() => out, `cp:${id}`, options.principal ?? null, clock);
+  const inbox = new Inbox({ counters, outbox: out, acceptKey: (key) => key === id, onMalformed: kit.malformedReporter(), onRefused: (r, why) => audit.refused(r, why) });
 
   let closed = false;
   let registerTimer: unknown = null;
@@ -135,6 +137,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
       resolveRegistered(ctx.registration);
       await registrationSub.close();
       await commandSub?.close();
+      audit.close();
       out.close();
       ctx.pulse.close();
     },

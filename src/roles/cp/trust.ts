@@ -37,7 +37,8 @@ export function cpPolicy(trust: HolderTrust, keys: CpKeys): TrustPolicy {
       if (record.topic === 'dead-letter') return null;
       // The registration proves the credential; everything after it is under the session key.
       const key = record.topic === 'cp-register' ? keys.identity : (keys.session ?? keys.identity);
-      return { key, protection: trust.protection };
+      // The audit trail is read by whoever audits, without this CP's key: signed, never encrypted.
+      return { key, protection: record.topic === 'audit' ? 'sign' : trust.protection };
     },
     opening(kid: string, _record: IncomingRecord): SealKey | KeyRefusal {
       if (kid === keys.identity.kid) return keys.identity;

@@ -6,6 +6,8 @@ import type { CpEndReason } from '../../protocol/index.js';
 
 export interface ChargePointOptions {
   bus: Bus;
+  /** This CP's Kafka principal, for the audit trail; unset without kafka.security. */
+  principal?: string | null;
   /** Record protection (issue 12, part 2): this CP's credential. Unset: records as they are. */
   trust?: HolderTrust;
   clock?: Clock;

@@ -7,6 +7,7 @@ import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
 import { RoleKit } from '../shared/role-kit.js';
 import { SealedBus } from '../shared/sealed-bus.js';
+import { AuditTrail } from '../shared/audit.js';
 import { systemClock } from '../../bus/clock.js';
 import { driverPolicy } from './trust.js';
 import { SnapshotStore } from '../shared/store.js';
@@ -37,8 +38,10 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
   const resendMs = options.resendMs ?? 3000;
   const out = kit.outbox(`driver:${id}`);
   const onMalformed = kit.malformedReporter();
-  const ownInbox = new Inbox({ counters, outbox: out, onMalformed, acceptKey: (key) => key === id });
-  const stateInbox = new Inbox({ counters, outbox: out, onMalformed });
+  const audit = new AuditTrail(() => out, `driver:${id}`, options.principal ?? null, clock);
+  const onRefused = (record: Parameters<AuditTrail['refused']>[0], reason: string) => audit.refused(record, reason);
+  const ownInbox = new Inbox({ counters, outbox: out, onMalformed, onRefused, acceptKey: (key) => key === id });
+  const stateInbox = new Inbox({ counters, outbox: out, onMalformed, onRefused });
 
   const cps = new Map<string, DriverCpView>();
   let cpList: DriverCpView[] | null = null;
@@ -218,6 +221,7 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
       stopWaiters.settleAll(() => ({ ok: false, text: 'driver closed' }));
       ticketWaiters.settleAll(() => null);
       await Promise.all([mainSub.close(), stateSub.close()]);
+      audit.close();
       out.close();
     },
   };

@@ -11,7 +11,8 @@ import type { HolderTrust, KeyRefusal, TrustPolicy } from '../shared/sealed-bus.
 export function driverPolicy(trust: HolderTrust): TrustPolicy {
   const key = identityKey('driver', trust.credential.id, trust.credential.secret);
   return {
-    sealing: (record: OutgoingRecord) => (record.topic === 'dead-letter' ? null : { key, protection: trust.protection }),
+    // The audit trail is read by whoever audits, without this driver's key: signed, never encrypted.
+    sealing: (record: OutgoingRecord) => (record.topic === 'dead-letter' ? null : { key, protection: record.topic === 'audit' ? 'sign' : trust.protection }),
     opening: (kid: string, _record: IncomingRecord): SealKey | KeyRefusal =>
       kid === key.kid ? key : { code: 'unknown-key', reason: `${kid} is not ${trust.credential.id}'s key (central answers a driver under that driver's key)` },
     unchecked: (topic) => topic === 'cp-state',

@@ -6,6 +6,8 @@ import type { CpState, DenialCode, Ticket } from '../../protocol/index.js';
 
 export interface DriverOptions {
   bus: Bus;
+  /** This driver's Kafka principal, for the audit trail; unset without kafka.security. */
+  principal?: string | null;
   /** Record protection (issue 12, part 2): this driver's credential. Unset: records as they are. */
   trust?: HolderTrust;
   clock?: Clock;

@@ -10,6 +10,8 @@ export interface InboxOptions {
   outbox: Outbox;
   /** Told once per malformed record (redelivery of the same record is not reported again). */
   onMalformed: (record: IncomingRecord, reason: string) => void;
+  /** Told of each sealed record refused (bad tag, unknown key, replay, …), after onMalformed: the audit trail. */
+  onRefused?: (record: IncomingRecord, reason: string) => void;
   /** Records whose key fails this are someone else's and skipped silently (e.g. other CPs). */
   acceptKey?: (key: string | null) => boolean;
 }
@@ -74,7 +76,10 @@ export class Inbox {
     const where = `${record.topic}/${record.partition}/${record.offset}`;
     if (!this.reportedBad.add(where)) return;
     this.options.counters.malformed++;
-    if (refused) this.options.counters.refused = (this.options.counters.refused ?? 0) + 1;
+    if (refused) {
+      this.options.counters.refused = (this.options.counters.refused ?? 0) + 1;
+      this.options.onRefused?.(record, reason);
+    }
     this.options.onMalformed(record, reason);
     this.options.outbox.add('dead-letter', {
       topic: record.topic,

@@ -2,7 +2,7 @@ import type { Bus, IncomingRecord, OutgoingRecord, PublishOptions, RecordHandler
 import type { Clock } from '../../bus/clock.js';
 import type { Credential } from '../../protocol/credential-file.js';
 import { ReplayGuard, SealCounter } from '../../protocol/replay-guard.js';
-import { looksSealed, openValue, sealValue, type RecordProtection, type SealKey } from '../../protocol/seal.js';
+import { looksSealed, openValue, sealValue, signedBody, type RecordProtection, type SealKey } from '../../protocol/seal.js';
 
 /**
  * Who may seal what, as one role sees it (issue 12, part 2). Central, the CP and the driver each
@@ -115,12 +115,8 @@ export class SealedBus implements Bus {
   }
 
   private uncheckedBody(record: IncomingRecord): CheckedRecord {
-    try {
-      const w = JSON.parse(record.value!) as { alg?: unknown; body?: unknown };
-      if (w.alg === 'hmac' && typeof w.body === 'string') return { ...record, value: w.body };
-    } catch {
-      // falls through to the refusal
-    }
+    const body = signedBody(record.value!);
+    if (body !== null) return { ...record, value: body };
     return { ...record, seal: { refused: { code: 'bad-seal', reason: 'bad-seal: a record this role can read only when signed, not encrypted' } } };
   }
 
