@@ -97,7 +97,7 @@ test('topics that are missing: exit 1, each named, and nothing is created', asyn
     assert.match(r.stdout, new RegExp(`^  MISSING +${name.replaceAll('.', '\\.')} +config wants`, 'm'), name);
     assert.match(r.stdout, new RegExp(`✖ topic ${name.replaceAll('.', '\\.')}: missing`), name);
   }
-  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 11 problems/m);
+  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 12 problems/m);
   const meta = await admin.fetchTopicMetadata({ topics: [config.topics.telemetry.name] }).catch((e: Error) => e);
   assert.ok(meta instanceof Error && /does not host this topic-partition|UNKNOWN_TOPIC/i.test(meta.message), 'the doctor only reads');
 });
