@@ -75,7 +75,8 @@ await yargs(hideBin(process.argv))
         .option('pause-seconds', { type: 'number', default: 0.2, describe: "a driver's pause between services", requiresArg: true })
         .option('max-requests', { type: 'number', describe: 'stop starting services after this many requests in all', requiresArg: true })
         .option('report-every', { type: 'number', default: 5, describe: 'seconds between progress reports (0: summary only)', requiresArg: true })
-        .option('id-prefix', { type: 'string', default: 'SIM', describe: 'ids are <prefix>CP00001, <prefix>D00001', requiresArg: true }),
+        .option('id-prefix', { type: 'string', default: 'SIM', describe: 'ids are <prefix>CP00001, <prefix>D00001', requiresArg: true })
+        .option('enroll', { type: 'boolean', default: false, describe: "with security.records on, on central's machine: add the simulated CPs and drivers missing from the registry" }),
     (argv) => runCommand('sim', argv),
   )
   .command(

@@ -38,6 +38,7 @@ export async function startCps(
           speed: options.speed ?? 1,
           heartbeatMs: settings.periodMs,
           telemetryMs: settings.periodMs,
+          ...(options.trustOf && { trust: options.trustOf('cp', id) }),
           // No onEvent: a listener makes every telemetry an event object. Refusals show in
           // `registered`, publish failures in the shared bus's stats.
         }),
@@ -69,7 +70,9 @@ export async function startCps(
 /** Starts every driver, one after another, each on its own view of the shared bus. */
 export async function startDrivers(options: SimulatorOptions, settings: SimSettings, shared: SharedSubscriptionBus, metrics: SimMetrics, drivers: Driver[]): Promise<void> {
   for (const id of settings.driverIds) {
-    const driver = await startDriver({ bus: shared.view(id), id, groups: { main: options.groups.driver(id), state: `${options.groups.driver(id)}-state` } });
+    const driver = await startDriver({ bus: shared.view(id), id, groups: { main: options.groups.driver(id), state: `${options.groups.driver(id)}-state` },
+      ...(options.trustOf && { trust: options.trustOf('driver', id) }),
+    });
     drivers.push(driver);
     metrics.watch(driver);
   }

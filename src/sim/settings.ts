@@ -16,16 +16,22 @@ export interface SimSettings {
 
 const pad = (n: number) => String(n).padStart(5, '0');
 
+/** The ids of a run's players: `<prefix>CP00001…`, `<prefix>D00001…`. */
+export function simIds(cps: number, drivers: number, prefix = 'SIM'): { cpIds: string[]; driverIds: string[] } {
+  return {
+    cpIds: Array.from({ length: cps }, (_, i) => `${prefix}CP${pad(i + 1)}`),
+    driverIds: Array.from({ length: drivers }, (_, i) => `${prefix}D${pad(i + 1)}`),
+  };
+}
+
 export function simSettings(options: SimulatorOptions): SimSettings {
   const rateHz = options.rateHz ?? 1;
-  const prefix = options.idPrefix ?? 'SIM';
   return {
     rateHz,
     periodMs: Math.max(10, Math.round(1000 / rateHz)),
     supplyMs: options.supplyMs ?? [3000, 8000],
     pauseMs: options.pauseMs ?? 200,
-    cpIds: Array.from({ length: options.cps }, (_, i) => `${prefix}CP${pad(i + 1)}`),
-    driverIds: Array.from({ length: options.drivers }, (_, i) => `${prefix}D${pad(i + 1)}`),
+    ...simIds(options.cps, options.drivers, options.idPrefix),
     random: seededRandom(options.seed ?? 1),
   };
 }

@@ -46,6 +46,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<SimResult
         bus: options.bus,
         groups: { main: options.central.main, state: options.central.state, lease: options.central.lease },
         ...(options.central.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: options.central.heartbeatTimeoutMs }),
+        ...(options.central.trust && { trust: options.central.trust }),
       });
     }
     await startCps(options, settings, shared, metrics, cps, stopped.signal);

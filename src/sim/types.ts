@@ -1,4 +1,6 @@
 import type { Bus } from '../bus/bus.js';
+import type { CentralTrust } from '../roles/central/trust.js';
+import type { HolderTrust } from '../roles/shared/sealed-bus.js';
 import type { LatencySummary } from './latency.js';
 import type { SharedBusStats } from './shared-subscription-bus.js';
 
@@ -18,7 +20,12 @@ export interface SimulatorOptions {
     driver: (id: string) => string;
   };
   /** Also run a central in this process, on the real bus, with these groups. */
-  central?: { main: string; state: string; lease: string; heartbeatTimeoutMs?: number } | undefined;
+  central?: { main: string; state: string; lease: string; heartbeatTimeoutMs?: number; trust?: CentralTrust } | undefined;
+  /**
+   * With record protection (security.records sign or encrypt): each player's credential, so it
+   * seals what it writes as the real role does. Absent: records travel plain.
+   */
+  trustOf?: (kind: 'cp' | 'driver', id: string) => HolderTrust;
   /** Ids are `<prefix>CP00001`, `<prefix>D00001`. Default `SIM`. */
   idPrefix?: string;
   /** How long a driver charges before it stops: uniform in [min, max] ms. Default 3000-8000. */

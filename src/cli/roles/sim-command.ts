@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { EmbeddedBus } from '../../bus/embedded-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import { groupFor } from '../../config/load-config.js';
-import { refuseUnsealedPlayers } from '../record-trust.js';
+import { centralTrust } from '../record-trust.js';
+import { simPlayersTrust } from '../sim-trust.js';
+import { simIds } from '../../sim/settings.js';
+import type { CentralTrust } from '../../roles/central/trust.js';
+import type { HolderTrust } from '../../roles/shared/sealed-bus.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { runSimulator, type SimReport } from '../../sim/simulator.js';
 import { connectRole, leaseGroup, stateReaderGroup } from '../connect-role.js';
@@ -34,13 +38,22 @@ export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Pr
   const shutdown = new Shutdown();
   const tag = randomBytes(4).toString('hex');
   let bus: Bus;
+  let trustOf: ((kind: 'cp' | 'driver', id: string) => HolderTrust) | undefined;
+  let central: CentralTrust | undefined;
   let groups: { shared: string; cp: (id: string) => string; driver: (id: string) => string; central: string; heartbeatTimeoutMs?: number };
   if (embedded) {
     bus = new EmbeddedBus();
     groups = { shared: `sim-${tag}`, cp: (id) => `sim-cp-${id}-group`, driver: (id) => `sim-driver-${id}-group`, central: 'sim-central-group' };
   } else {
     const cfg = config();
-    refuseUnsealedPlayers(cfg, 'sim');
+    // With security.records on, every player seals with its own credential (or --enroll's).
+    const { cpIds, driverIds } = simIds(cps, drivers, idPrefix);
+    const players = simPlayersTrust(cfg, { cp: cpIds, driver: driverIds }, Boolean(argv['enroll']));
+    if (players) {
+      trustOf = players.trustOf;
+      if (players.enrolled > 0) print({ at: Date.now(), kind: 'sim-enrolled', text: `enrolled ${players.enrolled} simulated CPs and drivers in ${cfg.records.registryFile}`, data: { enrolled: players.enrolled, registry: cfg.records.registryFile } });
+      if (withCentral) central = centralTrust(cfg);
+    }
     bus = (await connectRole(cfg, { role: 'sim', id: tag }, print)).bus;
     groups = {
       shared: groupFor(cfg, 'cp', `sim-${tag}`),
@@ -68,8 +81,15 @@ export async function runSim(argv: CommonArgs, config: () => EvchargeConfig): Pr
       durationMs: duration * 1000,
       groups,
       central: withCentral
-        ? { main: groups.central, state: stateReaderGroup(groups.central), lease: leaseGroup(groups.central), ...(groups.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: groups.heartbeatTimeoutMs }) }
+        ? {
+            main: groups.central,
+            state: stateReaderGroup(groups.central),
+            lease: leaseGroup(groups.central),
+            ...(groups.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: groups.heartbeatTimeoutMs }),
+            ...(central && { trust: central }),
+          }
         : undefined,
+      ...(trustOf && { trustOf }),
       idPrefix,
       supplyMs: [supplySeconds * 500, supplySeconds * 1500],
       pauseMs: pause * 1000,

@@ -7,7 +7,11 @@ import { activeSecret, type RegistryDoc } from './registry.js';
 /** Central's record protection: the registry it derives every key from. */
 export interface CentralTrust {
   protection: RecordProtection;
-  registry: () => RegistryDoc;
+  /**
+   * The registry as last read. `fresh`: a record named an identity it lacks, so look at the
+   * file again now rather than at the next periodic check (a CP enrolled a moment ago).
+   */
+  registry: (fresh?: boolean) => RegistryDoc;
   freshnessMs: number;
 }
 
@@ -41,7 +45,17 @@ export function centralPolicy(trust: CentralTrust, instanceId: string, currentKi
   };
   const centralSecret = () => Buffer.from(trust.registry().central_secret, 'base64url');
   const ownKid = `central:${instanceId}`;
-  const secretOf = (kind: IdentityKind, id: string) => activeSecret(trust.registry(), kind, id);
+  // Every record checked asks for its writer's secret: one lookup per registry read, not a scan.
+  const index = new WeakMap<RegistryDoc, Map<string, Buffer | null>>();
+  const secretOf = (kind: IdentityKind, id: string, fresh = false) => {
+    const doc = trust.registry(fresh);
+    let secrets = index.get(doc);
+    if (!secrets) index.set(doc, (secrets = new Map()));
+    const name = `${kind}:${id}`;
+    let s = secrets.get(name);
+    if (s === undefined) secrets.set(name, (s = activeSecret(doc, kind, id)));
+    return s;
+  };
   const identity = (kind: IdentityKind, id: string) => cached(`${kind}:${id}`, () => {
     const s = secretOf(kind, id);
     return s && identityKey(kind, id, s);
@@ -81,7 +95,7 @@ export function centralPolicy(trust: CentralTrust, instanceId: string, currentKi
       if (!owner) return { code: 'unknown-key', reason: `${kid} is no key evcharge issues` };
       if (owner.id !== record.key) return { code: 'wrong-key', reason: `${kid} is ${owner.kind} ${owner.id}'s key and cannot speak for ${record.key ?? '(no key)'}` };
       if (!WRITES[owner.kind].has(record.topic)) return { code: 'wrong-key', reason: `a ${owner.kind}'s key does not write ${record.topic}` };
-      if (secretOf(owner.kind, owner.id) === null) return { code: 'unknown-key', reason: `${owner.kind} ${owner.id} is not in the registry or was revoked` };
+      if (secretOf(owner.kind, owner.id) === null && secretOf(owner.kind, owner.id, true) === null) return { code: 'unknown-key', reason: `${owner.kind} ${owner.id} is not in the registry or was revoked` };
       const isIdentity = kid === `${owner.kind}:${owner.id}`;
       if (owner.kind === 'driver' || record.topic === 'cp-register') {
         return isIdentity ? identity(owner.kind, owner.id)! : { code: 'wrong-key', reason: `${record.topic} takes ${owner.kind} ${owner.id}'s credential, not a session key` };
