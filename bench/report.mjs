@@ -52,6 +52,7 @@ export function renderMarkdown(r) {
     lines.push(`| 5 | … TUI render time per frame (p50 / p99 / max) | ${tr ? `${f(tr.p50, ' ms')} / ${f(tr.p99, ' ms')} / ${f(tr.max, ' ms')} (${s.tui.frames} frames)` : `not measured: ${s.tui?.notMeasured ?? '–'}`} | ≤ 10 ms${tr ? mark(tr.p99 <= 10) : ''} |`);
     lines.push(`| 5 | … load offered by the simulator | ${num(s.simOutPerSecond)} msg/s, ${num(s.supplyingAtEnd)} supplying, ${num(s.suppliesCompleted)} supplies completed | |`);
   }
+  lines.push(...securityRows(r.security));
   const tk = r.takeover;
   if (tk) lines.push(`| 6 | takeover: kill -9 of the active central → first decision by the new active (p50 / max over ${tk.kills} kills; lease session ${tk.sessionMs} ms) | ${f(tk.p50Ms, ' ms', 0)} / ${f(tk.maxMs, ' ms', 0)} | ≤ 5000 ms${mark(tk.maxMs !== null && tk.maxMs <= 5000)} |`);
   if (r.maxN) lines.push(`| 5 | largest N central keeps up with, headless (tried ${r.maxN.tried.map((t) => `${t.cps}${t.keepsUp ? '✓' : '✗'}`).join(', ')}; beyond it: ${r.maxN.limitedBy}) | ${num(r.maxN.largestKeptUp)} CPs | |`);
@@ -77,4 +78,19 @@ export function renderMarkdown(r) {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The report's rows for the phase. */
+function securityRows(sec) {
+  if (!sec) return [];
+  const rows = [];
+  const off = sec.runs.off;
+  rows.push(`| 7 | record protection off: central ingest (${num(sec.messages)} readings, ${num(sec.cps)} CPs) / auth round trip p50 / p99 | ${num(off.ingest.perSecond)} msg/s / ${lat(off.authRoundTripMs)} | reference |`);
+  for (const p of ['sign', 'encrypt']) {
+    const r = sec.runs[p];
+    if (!r) continue;
+    rows.push(`| 7 | records ${p}: ingest (${r.valueBytes} B sealed) as a ratio to off | ${f(r.ingestRatio, '', 2)} (${num(r.ingest.perSecond)} msg/s, ${r.refused} refused) | ≥ ${sec.goals.ingestRatio}${mark(r.ingestRatio >= sec.goals.ingestRatio && r.refused === 0)} |`);
+    rows.push(`| 7 | records ${p}: auth round trip p50 / p99, and p99 minus off's | ${lat(r.authRoundTripMs)}; ${f(r.authP99DeltaMs, ' ms', 2)} | ≤ ${sec.goals.authP99DeltaMs} ms${mark(r.authP99DeltaMs !== null && r.authP99DeltaMs <= sec.goals.authP99DeltaMs)} |`);
+  }
+  return rows;
 }

@@ -5,7 +5,8 @@
 //
 //   node scripts/bench.mjs            the full run (about 8 minutes)
 //   node scripts/bench.mjs --smoke    a few seconds of each phase at small N (CI)
-//   node scripts/bench.mjs --only ceiling,latency,scale,growth,maxn
+//   node scripts/bench.mjs --only ceiling,latency,security,scale,growth,maxn,takeover
+//   --messages N --ingest-cps N       the ingest backlog's size and its CPs (default 100000, 100)
 //   --out DIR                         where latest.json / latest.md go (default bench/results)
 //   --partitions N --rf N             topic settings (default 3 partitions; RF 3 / min ISR 2 on a
 //                                     cluster of 3+ brokers, else RF 1)
@@ -29,7 +30,9 @@ import {
   round,
   sleep,
 } from '../bench/lib/env.mjs';
-import { evchargeProducer, rawConsume, rawPing, rawProduce, telemetryRecord } from '../bench/ceiling.mjs';
+import { evchargeProducer, rawConsume, rawPing, rawProduce } from '../bench/ceiling.mjs';
+import { fabricatedSupplies, telemetryFor, timeBacklog } from '../bench/ingest.mjs';
+import { phaseSecurity } from '../bench/security.mjs';
 import { renderMarkdown } from '../bench/report.mjs';
 
 const args = process.argv.slice(2);
@@ -70,6 +73,10 @@ const P = smoke
       takeoverKills: 10,
     };
 
+// --messages N / --ingest-cps N: the ingest's backlog and its CPs (both ingest phases).
+if (opt('--messages', null)) P.ceilingMessages = Number(opt('--messages'));
+if (opt('--ingest-cps', null)) P.ingestCps = Number(opt('--ingest-cps'));
+
 const results = {
   at: new Date().toISOString(),
   mode: smoke ? 'smoke' : 'full',
@@ -82,6 +89,7 @@ const results = {
   growth: [],
   maxN: null,
   takeover: null,
+  security: null,
   notes: [],
 };
 
@@ -145,31 +153,8 @@ async function phaseCeilingAndIngest() {
   log(`ingest: central up (pid ${central.pid}); registering ${P.ingestCps} CPs and opening a supply on each`);
 
   // Fabricated CPs and drivers (valid protocol messages): central grants a session per CP.
-  const { randomUUID } = await import('node:crypto');
-  const producer = evchargeProducer(kafka);
-  await producer.connect();
-  const cps = Array.from({ length: P.ingestCps }, (_, i) => ({ cpId: `ING${String(i + 1).padStart(4, '0')}`, instanceId: randomUUID(), driverId: `INGD${String(i + 1).padStart(4, '0')}` }));
-  const env = (type, sender, payload) => JSON.stringify({ type, sender, id: randomUUID(), ts: Date.now(), v: 1, payload });
-  await producer.send({
-    topic: cfg.topics['cp-register'],
-    acks: -1,
-    messages: cps.map((c) => ({ key: c.cpId, value: env('cp.register', `cp:${c.cpId}`, { cpId: c.cpId, instanceId: c.instanceId, location: 'bench', pricePerKwh: 0.35, maxKw: 22 }) })),
-  });
-  await central.waitFor((e) => e.kind === 'cp-registered' && e.cpId === cps[cps.length - 1].cpId, 'registrations', 60000);
-  await producer.send({
-    topic: cfg.topics['auth-request'],
-    acks: -1,
-    messages: cps.map((c) => ({ key: c.driverId, value: env('driver.request', `driver:${c.driverId}`, { requestId: randomUUID(), driverId: c.driverId, cpId: c.cpId }) })),
-  });
-  for (const c of cps) {
-    const granted = await central.waitFor((e) => e.kind === 'auth-granted' && e.cpId === c.cpId, `grant for ${c.cpId}`, 60000);
-    c.sessionId = granted.sessionId;
-  }
-  const now = Date.now();
-  const telemetry = Array.from({ length: M }, (_, i) => {
-    const c = cps[i % cps.length];
-    return telemetryRecord({ ...c, seq: Math.floor(i / cps.length), at: now });
-  });
+  const cps = await fabricatedSupplies({ kafka, cfg, central, cpCount: P.ingestCps });
+  const telemetry = telemetryFor(cps, M);
   const valueBytes = Math.round(telemetry.reduce((n, m) => n + m.value.length, 0) / M);
 
   // The ceiling, on a topic with the same settings (central's own topics stay untouched).
@@ -194,43 +179,13 @@ async function phaseCeilingAndIngest() {
 
   // Central's ingest: a backlog of M telemetry records, written while central is paused (SIGSTOP),
   // then timed from SIGCONT until central's group has committed all of it.
-  const telemetryTopic = cfg.topics['telemetry'];
-  const progressBefore = await endOffset(cfg.topics['driver-updates']);
-  central.signal('SIGSTOP');
-  let backlogProduce;
-  try {
-    backlogProduce = await rawProduce(kafka, telemetryTopic, telemetry);
-  } finally {
-    central.signal('SIGCONT');
-  }
-  const cpu = new ProcSampler(central.pid, 500);
-  cpu.mark();
-  const t0 = performance.now();
-  let lag = M;
-  while (performance.now() - t0 < 180_000) {
-    lag = (await groupLag(admin, cfg.centralGroup, [telemetryTopic])).total;
-    if (lag === 0) break;
-    await sleep(25);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const cpuSummary = cpu.summary();
-  cpu.stop();
-  await sleep(500);
-  const relayed = (await endOffset(cfg.topics['driver-updates'])) - progressBefore;
-  const perSecond = Math.round((M - lag) / seconds);
+  const ingest = await timeBacklog({ kafka, admin, cfg, central, telemetry, endOffset });
   results.ingest = {
-    messages: M,
-    backlogProducePerSecond: backlogProduce.perSecond,
-    seconds: round(seconds, 3),
-    perSecond,
-    relayed,
-    lagLeft: lag,
-    centralCpuShare: cpuSummary.cpuShareMean,
-    ratioToConsume: round(perSecond / consume.perSecond, 3),
-    ratioToConsumeAndRelay: round(perSecond / relay.perSecond, 3),
+    ...ingest,
+    ratioToConsume: round(ingest.perSecond / consume.perSecond, 3),
+    ratioToConsumeAndRelay: round(ingest.perSecond / relay.perSecond, 3),
   };
-  log(`ingest: central applied ${M - lag} in ${seconds.toFixed(2)} s = ${perSecond}/s (relayed ${relayed}); ratio ${results.ingest.ratioToConsume} of raw consume, ${results.ingest.ratioToConsumeAndRelay} of consume+relay`);
-  await producer.disconnect();
+  log(`ingest: central applied ${M - ingest.lagLeft} in ${ingest.seconds} s = ${ingest.perSecond}/s (relayed ${ingest.relayed}); ratio ${results.ingest.ratioToConsume} of raw consume, ${results.ingest.ratioToConsumeAndRelay} of consume+relay`);
   await central.stop();
   // Not deleted here: the shared admin would keep asking for them, and on several brokers a
   // deleted topic fails its later metadata requests. They carry the run's tag.
@@ -453,6 +408,7 @@ results.notes.push(
   'Ingest (2): a backlog of telemetry written while central is paused (SIGSTOP), timed from SIGCONT until central\'s group has committed all of it. Every reading is decoded, validated (zod), deduplicated and applied; central relays the newest reading of each supply once per applied batch (driver.progress), and each changed CP\'s cp-state once per batch, so "relayed" counts progress records actually sent.',
   'Latency (3, 4): `evcharge sim` drivers against `evcharge central` processes, each driver in a loop of request → supply → stop → ticket; first telemetry comes one telemetry interval (1 s) after the supply starts by design.',
   'Scale (5): central with the TUI is bench/central-tui.mjs (the real central role and CentralScreen rendered by Ink into a virtual 200x60 terminal, frames timed with Ink\'s onRender); React runs its production build there, as it does in `evcharge` (NODE_ENV=production, CI unset before Ink loads).',
+  'Record protection (7): the ingest of (2) and the round trip of (3) again, once with security.records off, once with sign (HMAC-SHA-256 per record) and once with encrypt (AES-256-GCM), each on its own topics and central; the fabricated CPs seal as a CP does (identity key to register, then the session key central issued), the sim\'s players with their own credentials (sim --enroll).',
   'Takeover (6): two `evcharge central` processes; the active one is killed with SIGKILL and a driver request for an unknown CP is written at once; the time is from the kill to the new active\'s denial of it (its first decision). A new standby is started before the next kill.',
   'Keeps up: central\'s consumer lag (cp-register, auth-request, telemetry, health) ends below one second of input and does not grow over the second half; load delivered: the simulator (one Node process) managed at least 85 % of the records the load asks for, with no request timeouts.',
 );
@@ -460,6 +416,9 @@ const started = performance.now();
 try {
   if (want('ceiling')) await phaseCeilingAndIngest();
   if (want('latency')) await phaseLatency();
+  if (want('security')) {
+    results.security = await phaseSecurity({ P, kafka, admin, log, topicSettings, configs, isolatedConfig, newTag, centralProcess, waitServing, simArgs, track, BinProcess, endOffset, profArgs });
+  }
   if (want('scale')) await phaseScale();
   if (want('growth')) await phaseGrowth();
   if (want('maxn') && !smoke) await phaseMaxN();

@@ -10,7 +10,8 @@ import { Kafka, logLevel } from 'kafkajs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'dist', 'bin', 'evcharge.js');
-export const TOPIC_KEYS = ['cp-register', 'cp-register-ack', 'auth-request', 'auth-response', 'cp-commands', 'telemetry', 'health', 'driver-updates', 'cp-state', 'dead-letter'];
+// Every topic the network uses (src/bus/topics.ts, compiled): each run gets its own of each.
+export const { TOPIC_KEYS } = await import(path.join(ROOT, 'dist/src/bus/topics.js'));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);

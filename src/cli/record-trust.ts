@@ -3,11 +3,11 @@ import { credentialFileOf } from '../config/records-security.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { parseCredential } from '../protocol/credential-file.js';
 import type { IdentityKind } from '../protocol/credentials.js';
-import type { RegistryDoc } from '../roles/central/registry.js';
+import type { AuditedRegistry, RegistryDoc } from '../roles/central/registry.js';
 import { RegistryError } from '../roles/central/registry.js';
 import type { CentralTrust } from '../roles/central/trust.js';
 import type { HolderTrust } from '../roles/shared/sealed-bus.js';
-import { readRegistry } from './registry-store.js';
+import { readRegistry, writeSecret } from './registry-store.js';
 import { principalOf } from '../config/security.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,9 +42,27 @@ export function centralTrust(config: EvchargeConfig): CentralTrust | undefined {
   }
   let doc: RegistryDoc = load(file);
   let checkedAt = Date.now();
+  const auditedFile = `${file}.audited`;
   return {
     protection,
     freshnessMs: config.records.freshnessMs,
+    audited: {
+      read: () => {
+        try {
+          const parsed = JSON.parse(readFileSync(auditedFile, 'utf8')) as AuditedRegistry;
+          return Array.isArray(parsed.identities) ? parsed : null;
+        } catch {
+          return null;
+        }
+      },
+      write: (seen) => {
+        try {
+          writeSecret(auditedFile, JSON.stringify(seen) + '\n');
+        } catch {
+          // Not writable: the same changes are audited again by the next central, which is the safe side.
+        }
+      },
+    },
     registry: (fresh = false) => {
       const now = Date.now();
       if (now - checkedAt < (fresh ? REGISTRY_FRESH_MS : REGISTRY_CHECK_MS)) return doc;

@@ -14,8 +14,18 @@ export type ReplayFailure = 'replay' | 'stale' | 'again';
 
 export type ReplayVerdict = { ok: true } | { ok: false; code: ReplayFailure; reason: string };
 
+/** Where a record sits: its topic and partition (`log`) and its offset there. */
+export interface LogPosition {
+  log: string;
+  offset: number;
+}
+
 export class ReplayGuard {
   private readonly highest = new Map<string, number>();
+  /** Per topic and partition, the offsets checked, lowest to highest: anything within is a re-read. */
+  private readonly checked = new Map<string, { from: number; upTo: number }>();
+  /** The verdicts that were not ok, by position, so a re-read gets the same one. */
+  private readonly notOk = new Map<string, ReplayVerdict>();
 
   constructor(
     private readonly windowMs: number,
@@ -23,7 +33,29 @@ export class ReplayGuard {
     private readonly maxEntries = 200_000,
   ) {}
 
-  check(kid: string, topic: string, ctr: number, sealedTs: number, recordTs: number): ReplayVerdict {
+  /**
+   * `at`: where the record sits. The log never changes, so a record read again from the same
+   * position (a batch whose transaction aborted, a rebalance) is the very record judged before:
+   * it gets the same verdict, not "replay", and is applied again. A replay is a copy written
+   * anew, always at a position past everything read.
+   */
+  check(kid: string, topic: string, ctr: number, sealedTs: number, recordTs: number, at?: LogPosition): ReplayVerdict {
+    if (at) {
+      const range = this.checked.get(at.log);
+      if (range && at.offset >= range.from && at.offset <= range.upTo) return this.notOk.get(`${at.log}@${at.offset}`) ?? { ok: true };
+      if (!range) this.checked.set(at.log, { from: at.offset, upTo: at.offset });
+      else if (at.offset > range.upTo) range.upTo = at.offset;
+      else range.from = at.offset;
+    }
+    const verdict = this.judge(kid, topic, ctr, sealedTs, recordTs);
+    if (!verdict.ok && at) {
+      this.notOk.set(`${at.log}@${at.offset}`, verdict);
+      if (this.notOk.size > this.maxEntries) this.notOk.delete(this.notOk.keys().next().value!);
+    }
+    return verdict;
+  }
+
+  private judge(kid: string, topic: string, ctr: number, sealedTs: number, recordTs: number): ReplayVerdict {
     const skew = Math.abs(recordTs - sealedTs);
     if (skew > this.windowMs) {
       return { ok: false, code: 'stale', reason: `stale: sealed ${Math.round(skew / 1000)} s away from its record's time (window ${Math.round(this.windowMs / 1000)} s)` };

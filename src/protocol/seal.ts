@@ -67,7 +67,8 @@ export function sealValue(topic: string, recordKey: string, value: string, key: 
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key.enc, iv);
   cipher.setAAD(Buffer.from(headerText(h)));
-  const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]).toString('base64');
+  const body = cipher.update(value, 'utf8').toString('base64');
+  cipher.final();
   return JSON.stringify({ sealed: 1, alg, kid: h.kid, ctr, ts: h.ts, iv: iv.toString('base64'), body, tag: cipher.getAuthTag().toString('base64') });
 }
 
@@ -105,7 +106,7 @@ export function openValue(topic: string, recordKey: string | null, value: string
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 200) return fail('bad-seal', 'kid missing');
   if (typeof ctr !== 'number' || !Number.isSafeInteger(ctr) || ctr < 0) return fail('bad-seal', 'ctr is not a counter', kid);
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) return fail('bad-seal', 'ts is not a time', kid);
-  if (typeof body !== 'string' || typeof tag !== 'string' || !B64.test(tag)) return fail('bad-seal', 'body or tag missing', kid);
+  if (typeof body !== 'string' || typeof tag !== 'string' || tag.length > 64 || !B64.test(tag)) return fail('bad-seal', 'body or tag missing', kid);
   const key = keyFor(kid);
   if (key === null) return fail('unknown-key', `key ${kid} is not one this reader holds (unknown, revoked or reset)`, kid);
   const h: SealedHeader = { topic, key: recordKey ?? '', kid, ctr, ts, alg };
@@ -115,13 +116,18 @@ export function openValue(topic: string, recordKey: string | null, value: string
     if (given.length !== want.length || !timingSafeEqual(given, want)) return fail('bad-tag', `the tag does not match key ${kid}`, kid);
     return { ok: true, value: body, kid, ctr, ts, alg };
   }
-  if (typeof iv !== 'string' || !B64.test(iv) || !B64.test(body)) return fail('bad-seal', 'iv or body is not base64', kid);
+  // A body that is not base64 decodes to other bytes, and the tag then fails: no regex over it.
+  if (typeof iv !== 'string' || iv.length !== 16 || !B64.test(iv)) return fail('bad-seal', 'iv is not base64 of 12 bytes', kid);
+  // GCM would check a truncated tag as far as it goes: anything but the full 16 bytes is refused.
+  if (given.length !== 16) return fail('bad-tag', `the tag is not 16 bytes for key ${kid}`, kid);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.enc, Buffer.from(iv, 'base64'));
     decipher.setAAD(Buffer.from(headerText(h)));
     decipher.setAuthTag(given);
-    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
-    return { ok: true, value: plain, kid, ctr, ts, alg };
+    const plain = decipher.update(Buffer.from(body, 'base64'));
+    // GCM's final() gives no bytes; it throws when the tag does not match.
+    decipher.final();
+    return { ok: true, value: plain.toString('utf8'), kid, ctr, ts, alg };
   } catch {
     return fail('bad-tag', `the ciphertext does not open with key ${kid}`, kid);
   }

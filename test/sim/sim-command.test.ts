@@ -65,10 +65,19 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   assert.ok(results['latency'].authRoundTripMs.count > 0);
   assert.ok(results['scale'].centralRssMaxMb > 0);
   assert.ok(results['growth'].length > 0);
+  // Record protection: sealed ingest and round trips, nothing refused, ratios to the plain run.
+  for (const p of ['sign', 'encrypt']) {
+    const run = results['security'].runs[p];
+    assert.ok(run.ingest.perSecond > 0 && run.ingest.lagLeft === 0, `${p}: ${JSON.stringify(run.ingest)}`);
+    assert.equal(run.refused, 0, `${p}: central refused a sealed record`);
+    assert.ok(run.authRoundTripMs.count > 0 && run.timeouts === 0, `${p}: ${JSON.stringify(run.authRoundTripMs)}`);
+    assert.equal(typeof run.ingestRatio, 'number');
+  }
   assert.equal(results['takeover'].kills, 2);
   assert.ok(results['takeover'].maxMs > 0);
   const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
   assert.match(md, /\| CPU \|/);
   assert.match(md, /authorization round trip/);
   assert.match(md, /takeover: kill -9 of the active central/);
+  assert.match(md, /records encrypt: ingest \(\d+ B sealed\) as a ratio to off/);
 });

@@ -102,3 +102,24 @@ test('credentials: the session key is derived from the credential and the key id
   assert.notDeepEqual(identityKey('cp', 'CP001', secret).mac, sessionKey(kid, secret).mac);
   assert.notDeepEqual(identityKey('cp', 'CP001', secret).mac, identityKey('driver', 'CP001', secret).mac);
 });
+
+test('replay guard: a record read again from its position (an aborted transaction, a rebalance) gets its first verdict; a copy written anew is a replay', () => {
+  const g = new ReplayGuard(120_000);
+  const t = 1_800_000_000_000;
+  const at = (offset: number) => ({ log: 'telemetry/0', offset });
+  // CP001's readings 10, 11, 12 at offsets 0-2; an attacker's copy of reading 10 at offset 3.
+  const first = [g.check('k', 'telemetry\nCP001', 10, t, t, at(0)), g.check('k', 'telemetry\nCP001', 11, t, t, at(1)), g.check('k', 'telemetry\nCP001', 12, t, t, at(2)), g.check('k', 'telemetry\nCP001', 10, t, t, at(3))];
+  assert.deepEqual(first.map((v) => (v.ok ? 'ok' : v.code)), ['ok', 'ok', 'ok', 'replay']);
+  // The batch's transaction aborted: the same four records come again, from offset 0.
+  const again = [0, 1, 2, 3].map((o) => g.check('k', 'telemetry\nCP001', [10, 11, 12, 10][o]!, t, t, at(o)));
+  assert.deepEqual(again.map((v) => (v.ok ? 'ok' : v.code)), ['ok', 'ok', 'ok', 'replay'], 'the same verdicts, so the readings are applied again and the copy stays refused');
+  // The copy written once more, at a new position: still a replay; and the next real reading passes.
+  assert.equal((g.check('k', 'telemetry\nCP001', 11, t, t, at(4)) as { code: string }).code, 'replay');
+  assert.deepEqual(g.check('k', 'telemetry\nCP001', 13, t, t, at(5)), { ok: true });
+  // Another partition is another log: offset 0 there is new.
+  assert.equal((g.check('k', 'telemetry\nCP001', 12, t, t, { log: 'telemetry/1', offset: 0 }) as { code: string }).code, 'replay');
+  // Offsets below the first one read are not re-reads: a reader that started later and then reads older records checks them.
+  const h = new ReplayGuard(120_000);
+  assert.deepEqual(h.check('k', 's', 20, t, t, at(100)), { ok: true });
+  assert.equal((h.check('k', 's', 5, t, t, at(50)) as { code: string }).code, 'replay');
+});

@@ -17,7 +17,7 @@ import { CpTable } from './cp-table.js';
 import { adoptRecord, readOnlyRefusal, standbyLine } from './leadership.js';
 import { forgetCps } from './forget.js';
 import { resetKeys } from './reset-keys.js';
-import { registryChanges } from './registry.js';
+import { auditedView, registryChanges, type AuditedRegistry } from './registry.js';
 import { AuditTrail } from '../shared/audit.js';
 import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
@@ -251,16 +251,28 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
     return result;
   };
 
-  // Registry changes (`evcharge registry add/revoke` on this machine) go on the audit trail.
-  let seenRegistry = trust?.registry() ?? null;
+  // Registry changes (`evcharge registry add/revoke` on this machine) go on the audit trail, by
+  // the active central only. Those made while none was active are found against the registry
+  // the trail last saw (trust.audited), once this one is active.
+  const atStart = trust?.registry() ?? null;
+  let seenRegistry: AuditedRegistry | null = null;
   const registryWatch = trust
     ? clock.setInterval(() => {
+        if (!serving()) return;
         const now = trust.registry();
+        let since = '';
+        if (seenRegistry === null) {
+          seenRegistry = trust.audited ? (trust.audited.read() ?? { identities: [] }) : atStart;
+          if (trust.audited) since = ' (made while no central was active)';
+        }
         if (now === seenRegistry || seenRegistry === null) return;
         const changes = registryChanges(seenRegistry, now);
         seenRegistry = now;
-        for (const c of changes) audit.write(c.action, `${c.kind} ${c.id}`, 'ok', c.detail);
-        if (changes.length > 0 && term) void term.commit();
+        for (const c of changes) audit.write(c.action, `${c.kind} ${c.id}`, 'ok', c.detail + since);
+        if (changes.length > 0) {
+          trust.audited?.write(auditedView(now));
+          if (term) void term.commit();
+        }
       }, 2000)
     : null;
 

@@ -80,7 +80,8 @@ export function onRegister(ctx: CentralContext, msg: MessageOf<'cp.register'>): 
     'cp-registered',
     `${p.cpId} registered at ${p.location || '(no location)'}: ${p.pricePerKwh} €/kWh, ${p.maxKw} kW` +
       (existing ? ' (new process)' : ''),
-    { cpId: p.cpId, instanceId: p.instanceId, location: p.location, pricePerKwh: p.pricePerKwh, maxKw: p.maxKw },
+    // kid: the session key's id (public, it is on cp-state too); tools that speak as a CP need it.
+    { cpId: p.cpId, instanceId: p.instanceId, location: p.location, pricePerKwh: p.pricePerKwh, maxKw: p.maxKw, ...(record.kid !== undefined && { kid: record.kid }) },
   );
 }
 

@@ -94,9 +94,16 @@ export function activeSecret(doc: RegistryDoc, kind: IdentityKind, id: string): 
   return i && i.revoked === null ? Buffer.from(i.secret, 'base64url') : null;
 }
 
+/** A registry as the audit trail last saw it: who, issued and revoked when; no secrets. */
+export interface AuditedRegistry {
+  identities: Pick<Identity, 'kind' | 'id' | 'issued' | 'revoked'>[];
+}
+
+export const auditedView = (doc: AuditedRegistry): AuditedRegistry => ({ identities: doc.identities.map(({ kind, id, issued, revoked }) => ({ kind, id, issued, revoked })) });
+
 /** What changed from one registry to the next, for the audit trail (secrets never named). */
-export function registryChanges(before: RegistryDoc, after: RegistryDoc): { action: 'registry-add' | 'registry-revoke'; kind: IdentityKind; id: string; detail: string }[] {
-  const key = (i: Identity) => `${i.kind}:${i.id}`;
+export function registryChanges(before: AuditedRegistry, after: AuditedRegistry): { action: 'registry-add' | 'registry-revoke'; kind: IdentityKind; id: string; detail: string }[] {
+  const key = (i: AuditedRegistry['identities'][number]) => `${i.kind}:${i.id}`;
   const old = new Map(before.identities.map((i) => [key(i), i]));
   const out: ReturnType<typeof registryChanges> = [];
   for (const i of after.identities) {

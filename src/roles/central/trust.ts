@@ -2,7 +2,7 @@ import type { IncomingRecord, OutgoingRecord } from '../../bus/bus.js';
 import { centralKey, identityKey, ownerOfKeyId, sessionKey, type IdentityKind } from '../../protocol/credentials.js';
 import type { RecordProtection, SealKey } from '../../protocol/seal.js';
 import type { KeyRefusal, TrustPolicy } from '../shared/sealed-bus.js';
-import { activeSecret, type RegistryDoc } from './registry.js';
+import { activeSecret, type AuditedRegistry, type RegistryDoc } from './registry.js';
 
 /** Central's record protection: the registry it derives every key from. */
 export interface CentralTrust {
@@ -12,6 +12,12 @@ export interface CentralTrust {
    * file again now rather than at the next periodic check (a CP enrolled a moment ago).
    */
   registry: (fresh?: boolean) => RegistryDoc;
+  /**
+   * The registry as the audit trail last saw it (kept beside the registry file), so changes made
+   * while no central was active are audited when one is; null: never audited (all of it is new).
+   * Absent: only changes made while this central runs are audited.
+   */
+  audited?: { read(): AuditedRegistry | null; write(doc: AuditedRegistry): void };
   freshnessMs: number;
 }
 

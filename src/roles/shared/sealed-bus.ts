@@ -108,7 +108,7 @@ export class SealedBus implements Bus {
       const r = refusal as KeyRefusal | null;
       return r !== null && opened.code === 'unknown-key' ? refuse(r.code, `${r.code}: ${r.reason}`, opened.kid ?? undefined) : refuse(opened.code, opened.reason, opened.kid ?? undefined);
     }
-    const verdict = this.guard.check(opened.kid, `${record.topic}\n${record.key ?? ''}`, opened.ctr, opened.ts, record.timestamp);
+    const verdict = this.guard.check(opened.kid, `${record.topic}\n${record.key ?? ''}`, opened.ctr, opened.ts, record.timestamp, { log: `${record.topic}/${record.partition}`, offset: Number(record.offset) });
     if (!verdict.ok && verdict.code === 'stale') return refuse('stale', verdict.reason, opened.kid);
     const repeat = verdict.ok ? {} : verdict.code === 'again' ? { again: true as const } : { repeat: verdict.reason };
     return { ...record, value: opened.value, seal: { kid: opened.kid, ...repeat } };
