@@ -147,6 +147,29 @@ test('a CP or driver without its credential, or with one others can read, exits 
   assert.match(readable.stderr, /can be read by other users \(mode 644\): chmod 600 /);
 });
 
+test('registry changes made while no central runs are audited by the next active central, once each', async () => {
+  await central.stop();
+  const add = await runCli(['registry', 'add', 'driver', 'DOFF', '--config', net.configPath], { env: { EVCHARGE_BROKERS: undefined } });
+  assert.equal(add.code, 0, add.stderr);
+  central = net.central();
+  await central.waitForKind('serving', {}, 60000);
+  type Row = { action: string; target: string; detail: string };
+  let rows: Row[] = [];
+  for (let attempt = 0; attempt < 15 && !rows.some((r) => r.target === 'driver DOFF'); attempt++) {
+    const r = await runCli(['audit', '--json', '--config', net.configPath], { timeoutMs: 30000 });
+    assert.equal(r.code, 0, r.stderr);
+    rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  }
+  const offline = rows.filter((r) => r.action === 'registry-add' && r.target === 'driver DOFF');
+  assert.equal(offline.length, 1, JSON.stringify(rows.filter((r) => r.action.startsWith('registry'))));
+  assert.match(offline[0]!.detail, /^credential issued .* \(made while no central was active\)$/);
+  // The identities added before the first central ever ran were audited by it, and not again by this one.
+  for (const target of ['cp CPT1', 'cp CPT2', 'driver DT1']) {
+    assert.equal(rows.filter((r) => r.action === 'registry-add' && r.target === target).length, 1, target);
+  }
+  assert.equal(rows.filter((r) => r.action === 'registry-revoke' && r.target === 'cp CPT2').length, 1);
+});
+
 /** A live telemetry record of `cpId` exactly as the CP wrote it, once a newer one follows it. */
 async function olderTelemetry(topic: string, cpId: string): Promise<string> {
   const consumer = kafka.consumer({ groupId: `${net.tag}-spy-${Date.now()}` });
