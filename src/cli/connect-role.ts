@@ -54,4 +54,13 @@ export function centralGroups(config: EvchargeConfig): { main: string; state: st
   return { main: config.groups.central, state: stateReaderGroup(config.groups.central), lease: leaseGroupOf(config.groups.central) };
 }
 
+/**
+ * Central's reader of the audit topic for its TUI's audit view: a group of this process only,
+ * never committing (`central-group-audit-…`, a prefix the ACL plan grants central). Headless
+ * central does not read the trail.
+ */
+export function auditReaderGroup(config: EvchargeConfig): string {
+  return `${config.groups.central}-audit-${randomBytes(4).toString('hex')}`;
+}
+
 export { leaseGroupOf as leaseGroup } from '../config/load-config.js';

@@ -1,0 +1,63 @@
+import { Box, Text } from 'ink';
+import type { AuditSnapshot, AuditView as AuditEntry } from '../../roles/central/index.js';
+import { fmtClock, pad } from '../shared/format.js';
+import { useColor } from '../shared/screen-context.js';
+
+/** The heading and the status line under it. */
+export const AUDIT_CHROME_ROWS = 3;
+
+/** Entries one page of the view shows in `height` rows. */
+export const auditPageSize = (height: number): number => Math.max(1, height - AUDIT_CHROME_ROWS);
+
+/** How far the view can scroll: the first entry of the last page. */
+export const auditScrollMax = (entries: number, height: number): number => Math.max(0, entries - auditPageSize(height));
+
+const COLUMNS = [
+  ['when', 8],
+  ['by', 16],
+  ['principal', 16],
+  ['action', 19],
+  ['target', 18],
+  ['result', 7],
+] as const;
+
+const RESULT_COLOR: Record<AuditEntry['result'], string> = { ok: 'green', refused: 'red', failed: 'red' };
+
+/**
+ * Central's audit view (`a`): the audit trail's most recent entries from every role, newest first,
+ * one line each: when, who wrote it (and its Kafka principal), what, on what, the result, and what
+ * it says. It shows central's store; it decides nothing.
+ */
+export function AuditView({ audit, scroll, width, height }: { audit: AuditSnapshot | null; scroll: number; width: number; height: number }) {
+  const color = useColor();
+  const heading = [...COLUMNS.map(([name, w]) => pad(name, w)), 'detail'].join(' ');
+  if (!audit) {
+    return (
+      <Box width={width} height={height} flexDirection="column" flexShrink={0}>
+        <Text bold>audit trail</Text>
+        <Text dimColor>this central does not read the audit trail (evcharge audit --follow reads it)</Text>
+      </Box>
+    );
+  }
+  const entries = audit.entries;
+  const pageSize = auditPageSize(height);
+  const first = Math.min(scroll, auditScrollMax(entries.length, height));
+  const slice = entries.slice(first, first + pageSize);
+  const range = entries.length === 0 ? 'no entries yet' : `${first + 1}–${first + slice.length} of ${entries.length}`;
+  const kept = audit.read > entries.length ? ` (the last ${entries.length} of ${audit.read} read)` : '';
+  const bad = audit.malformed > 0 ? ` · ${audit.malformed} unreadable record${audit.malformed === 1 ? '' : 's'}` : '';
+  return (
+    <Box width={width} height={height} flexDirection="column" flexShrink={0} overflow="hidden">
+      <Text bold wrap="truncate-end">{heading}</Text>
+      <Text dimColor wrap="truncate-end">{'─'.repeat(Math.max(0, width))}</Text>
+      {slice.map((e, i) => (
+        <Text key={`${first + i}-${e.at}-${e.by}`} wrap="truncate-end">
+          {pad(fmtClock(e.at), 8)} {pad(e.by, 16)} {pad(e.principal ?? '-', 16)} {pad(e.action, 19)} {pad(e.target, 18)}{' '}
+          <Text bold color={color(RESULT_COLOR[e.result])}>{pad(e.result, 7)}</Text> {e.detail}
+        </Text>
+      ))}
+      {slice.length === 0 && <Text dimColor>nothing on the audit topic yet: operators' actions, registry changes and refusals appear here</Text>}
+      <Text dimColor wrap="truncate-end">{`audit trail, newest first · ${range}${kept}${bad} · j/k ↑↓ scroll · PgUp/PgDn · a or Esc back`}</Text>
+    </Box>
+  );
+}
