@@ -4,7 +4,9 @@ import type { EvchargeConfig } from '../config/schema.js';
 import { connectKafka, type KafkaConnection } from '../kafka/connect.js';
 import type { ClientIdentity } from '../kafka/kafka-client.js';
 import type { RoleEvent } from '../roles/shared/events.js';
+import { AccessRefusedError } from '../bus/bus.js';
 import { exitRefused } from './refused-exit.js';
+import { auditBrokerRefusal } from './refusal-audit.js';
 
 /**
  * Connects a role to Kafka, reporting the wait as events (a line per new reason, not per retry)
@@ -13,9 +15,10 @@ import { exitRefused } from './refused-exit.js';
  */
 export async function connectRole(config: EvchargeConfig, who: ClientIdentity, emit: (e: RoleEvent) => void): Promise<KafkaConnection> {
   let lastReason = '';
+  // A refusal goes on the audit trail (bounded, best-effort) before the role exits 2 with it.
   const conn = await connectKafka(config, {
     who,
-    onRefused: (error) => exitRefused(who.role, error),
+    onRefused: (error) => void auditBrokerRefusal(config, who, error).then(() => exitRefused(who.role, error)),
     onWaiting: (attempt, reason) => {
       if (reason === lastReason) return;
       lastReason = reason;
@@ -26,6 +29,10 @@ export async function connectRole(config: EvchargeConfig, who: ClientIdentity, e
         data: { brokers: config.brokers, reason, attempt },
       });
     },
+  }).catch(async (e: unknown) => {
+    // Refused at start (the topic check): audited here, the CLI exits with it.
+    if (e instanceof AccessRefusedError) await auditBrokerRefusal(config, who, e);
+    throw e;
   });
   for (const t of conn.topics.filter((t) => t.status === 'differs')) {
     emit({ at: Date.now(), kind: 'topic-differs', text: `topic ${t.topic} differs from the config: ${t.differences.join('; ')}`, data: { ...t } });
