@@ -12,14 +12,13 @@ export const auditPageSize = (height: number): number => Math.max(1, height - AU
 /** How far the view can scroll: the first entry of the last page. */
 export const auditScrollMax = (entries: number, height: number): number => Math.max(0, entries - auditPageSize(height));
 
-const COLUMNS = [
-  ['when', 8],
-  ['by', 16],
-  ['principal', 16],
-  ['action', 19],
-  ['target', 18],
-  ['result', 7],
-] as const;
+type Column = 'when' | 'by' | 'principal' | 'action' | 'target' | 'result';
+
+/** Wide terminals show every column; narrow ones drop the principal and say `stop` for `operator-stop`. */
+function columnsFor(width: number): { widths: Partial<Record<Column, number>>; action: (a: string) => string } {
+  if (width >= 100) return { widths: { when: 8, by: 16, principal: 16, action: 19, target: 18, result: 7 }, action: (a) => a };
+  return { widths: { when: 8, by: 11, action: 15, target: 14, result: 7 }, action: (a) => a.replace(/^operator-/, '') };
+}
 
 const RESULT_COLOR: Record<AuditEntry['result'], string> = { ok: 'green', refused: 'red', failed: 'red' };
 
@@ -30,7 +29,8 @@ const RESULT_COLOR: Record<AuditEntry['result'], string> = { ok: 'green', refuse
  */
 export function AuditView({ audit, scroll, width, height }: { audit: AuditSnapshot | null; scroll: number; width: number; height: number }) {
   const color = useColor();
-  const heading = [...COLUMNS.map(([name, w]) => pad(name, w)), 'detail'].join(' ');
+  const { widths: w, action } = columnsFor(width);
+  const heading = [...(Object.entries(w) as [Column, number][]).map(([name, n]) => pad(name, n)), 'detail'].join(' ');
   if (!audit) {
     return (
       <Box width={width} height={height} flexDirection="column" flexShrink={0}>
@@ -52,8 +52,9 @@ export function AuditView({ audit, scroll, width, height }: { audit: AuditSnapsh
       <Text dimColor wrap="truncate-end">{'─'.repeat(Math.max(0, width))}</Text>
       {slice.map((e, i) => (
         <Text key={`${first + i}-${e.at}-${e.by}`} wrap="truncate-end">
-          {pad(fmtClock(e.at), 8)} {pad(e.by, 16)} {pad(e.principal ?? '-', 16)} {pad(e.action, 19)} {pad(e.target, 18)}{' '}
-          <Text bold color={color(RESULT_COLOR[e.result])}>{pad(e.result, 7)}</Text> {e.detail}
+          {pad(fmtClock(e.at), w.when!)} {pad(e.by, w.by!)} {w.principal ? `${pad(e.principal ?? '-', w.principal)} ` : ''}
+          {pad(action(e.action), w.action!)} {pad(e.target, w.target!)}{' '}
+          <Text bold color={color(RESULT_COLOR[e.result])}>{pad(e.result, w.result!)}</Text> {e.detail}
         </Text>
       ))}
       {slice.length === 0 && <Text dimColor>nothing on the audit topic yet: operators' actions, registry changes and refusals appear here</Text>}

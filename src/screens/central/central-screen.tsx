@@ -13,7 +13,7 @@ import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { centralTone } from './central-events.js';
 import { AUDIT_VIEW_KEYS, CENTRAL_KEYS } from './central-keys.js';
 import { AuditView, auditPageSize, auditScrollMax } from './audit-view.js';
-import { CENTRAL_MIN, centralLayout } from './central-layout.js';
+import { auditLayout, CENTRAL_MIN, centralLayout } from './central-layout.js';
 import type { CentralRole } from './central-role.js';
 import { CpDetail } from './cp-detail.js';
 import { CpGrid } from './cp-grid.js';
@@ -77,8 +77,9 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   const layout = centralLayout(size.columns, size.rows, visible.length, summary.length, ui.view);
   const shape = ui.view === 'table' ? tableShape(layout.grid.height, visible.length) : gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
   const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
-  // The audit view takes the room of the CPs and their detail.
-  const auditHeight = layout.side ? Math.max(layout.grid.height, layout.detail.height) : layout.grid.height + layout.detail.height;
+  // The audit view takes the room of the CPs and their detail, and what the log can spare.
+  const auditRoom = auditLayout(size.rows, summary.length);
+  const auditHeight = auditRoom.height;
   const audit = { page: auditPageSize(auditHeight), max: auditScrollMax(snap.audit?.entries.length ?? 0, auditHeight) };
 
   useCentralKeys({
@@ -132,7 +133,7 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
                 {detail}
               </Box>
             )}
-            <EventLog lines={log.store} rows={layout.logRows} width={body.width} />
+            <EventLog lines={log.store} rows={ui.auditOpen ? auditRoom.logRows : layout.logRows} width={body.width} />
           </Box>
         );
       }}
