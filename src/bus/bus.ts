@@ -87,6 +87,24 @@ export class PublishRejectedError extends Error {
  */
 export class AccessRefusedError extends Error {
   override readonly name = 'AccessRefusedError';
+  constructor(
+    message: string,
+    /** What was refused, for the audit trail: `Write` on `topic cp-commands`, by which user. */
+    readonly refusal?: AccessRefusal,
+  ) {
+    super(message);
+  }
+}
+
+export interface AccessRefusal {
+  /** The SASL user the brokers refused; null without kafka.security. */
+  user: string | null;
+  /** `Write`, `Read`, `Describe or DescribeConfigs`. */
+  operation: string;
+  /** `topic cp-commands`, `group cp-CP1-group`, `the active central's transactional id`. */
+  resource: string;
+  /** The configured topics the refusal is about, when it is about topics. */
+  topics?: TopicKey[];
 }
 
 export interface PublishOptions {

@@ -17,6 +17,7 @@ import { runDoctor } from './roles/doctor-command.js';
 import { runAcl } from './roles/acl-command.js';
 import { runRegistry } from './roles/registry-command.js';
 import { runAudit } from './roles/audit-command.js';
+import { refusalAudited } from './refusal-audit.js';
 
 
 /** Loads the config, then runs the role; turns known errors into one line and exit code 2. */
@@ -34,6 +35,8 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
     // does not wait for stray handles (stdin, kafkajs timers) to let go.
     process.exit(exitCodeAfter(code));
   } catch (e) {
+    // A broker refusal's audit entry may still be on its way (bounded): it goes out first.
+    if (e instanceof AccessRefusedError) await refusalAudited();
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof BrokerUnreachableError || e instanceof AccessRefusedError) {
       process.stderr.write(`evcharge ${role}: ${e.message}\n`);
       process.exit(EXIT_USAGE);

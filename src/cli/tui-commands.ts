@@ -9,7 +9,7 @@ import { DriverRun, sessionEndLines } from '../roles/driver/index.js';
 import { runCentralScreen } from '../screens/central/run-central-screen.js';
 import { runChargePointScreen } from '../screens/cp/run-charge-point-screen.js';
 import { runDriverScreen } from '../screens/driver/run-driver-screen.js';
-import { connectRole, centralGroups } from './connect-role.js';
+import { auditReaderGroup, connectRole, centralGroups } from './connect-role.js';
 import { eventPrinter } from './event-printer.js';
 import { chargePointOptions, stripUndefined } from './roles/cp-command.js';
 import { startDemoOn } from './roles/demo-command.js';
@@ -25,7 +25,7 @@ export async function runCentralTui(config: EvchargeConfig, _argv: CommonArgs): 
   process.stderr.write('rebuilding central state from Kafka...\n');
   const central = await startCentral({
     bus,
-    groups: centralGroups(config),
+    groups: { ...centralGroups(config), audit: auditReaderGroup(config) },
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     healthPartitions: config.topics.health.partitions,
     takeoverTimeoutMs: config.takeoverTimeoutMs,

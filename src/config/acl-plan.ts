@@ -46,6 +46,7 @@ export const ROLE_TOPICS: Record<RoleKind, { read: Partial<Record<TopicKey, stri
       health: 'CP heartbeats and its own ticks',
       'cp-state': 'rebuilds the network at start and follows it as a standby',
       'central-lease': 'the election of the active central',
+      audit: "its monitor's audit view: every role's entries",
     },
     write: {
       'cp-register-ack': 'answers registrations',
@@ -106,6 +107,7 @@ export function aclsFor(config: EvchargeConfig, instance: RoleInstance): AclEntr
     add('GROUP', 'LITERAL', main, 'READ', 'consumes and commits (inside its transactions)');
     add('GROUP', 'LITERAL', lease, 'READ', 'the election group');
     add('GROUP', 'PREFIXED', `${main}-state-`, 'READ', 'its cp-state reader (a group of one process)');
+    add('GROUP', 'PREFIXED', `${main}-audit-`, 'READ', "its audit view's reader (a group of one process)");
     add('GROUP', 'PREFIXED', `${lease}.nudge-`, 'READ', 'wakes a stuck transaction coordinator');
     add('TRANSACTIONAL_ID', 'LITERAL', lease, 'WRITE', "the active central's writes, fencing every earlier one");
     add('TRANSACTIONAL_ID', 'PREFIXED', `${lease}.nudge-`, 'WRITE', 'wakes a stuck transaction coordinator');

@@ -35,23 +35,26 @@ export interface RefusalContext {
  * "the brokers refused user driver-D1 Write on topic t.cp-commands (topics.auth-request in F): no ACL
  * allows it", and the `evcharge acl` line that grants the role what its config needs.
  */
-export function accessRefused(ctx: RefusalContext, operation: string, resource: string, detail = ''): AccessRefusedError {
-  const user = usernameOf(ctx.config, ctx.who) ?? '(no SASL user: kafka.security is not set)';
+export function accessRefused(ctx: RefusalContext, operation: string, resource: string, detail = '', topics?: TopicKey[]): AccessRefusedError {
+  const username = usernameOf(ctx.config, ctx.who);
+  const user = username ?? '(no SASL user: kafka.security is not set)';
   const role = ctx.who.role === 'cp' || ctx.who.role === 'driver' ? `${ctx.who.role} ${ctx.who.id}` : ctx.who.role;
   return new AccessRefusedError(
     `the brokers refused user ${user} ${operation} on ${resource}${detail}: no ACL allows it. ` +
       `Grant ${role} what this config needs, as the cluster's admin: ${aclCommandFor(ctx.config, ctx.who.role, ctx.who.id)} ` +
       '(without --apply it prints the ACLs and the kafka-acls commands)',
+    { user: username, operation, resource, ...(topics && { topics }) },
   );
 }
 
 /** Topics with their config keys: `topic t.cp-commands (topics.auth-request in F)`. */
-export function topicsText(ctx: RefusalContext, keys: TopicKey[]): { resource: string; detail: string } {
+export function topicsText(ctx: RefusalContext, keys: TopicKey[]): { resource: string; detail: string; topics: TopicKey[] } {
   const unique = [...new Set(keys)];
   const names = [...new Set(unique.map((k) => ctx.config.topics[k].name))];
   return {
     resource: `${names.length > 1 ? 'one of the topics' : 'topic'} ${names.join(', ')}`,
     detail: ` (${unique.map((k) => `topics.${k}`).join(', ')} in ${ctx.config.source})`,
+    topics: unique,
   };
 }
 
@@ -59,14 +62,17 @@ export function topicsText(ctx: RefusalContext, keys: TopicKey[]): { resource: s
 export function topicSetupRefusal(error: unknown, ctx: RefusalContext): AccessRefusedError | null {
   const kind = authorizationFailure(error);
   if (kind === null) return null;
-  const user = usernameOf(ctx.config, ctx.who) ?? '(no SASL user)';
+  const username = usernameOf(ctx.config, ctx.who);
+  const user = username ?? '(no SASL user)';
   const refused = ((error as { errors?: { topic?: string }[] }).errors ?? []).map((e) => e.topic).filter((t): t is string => typeof t === 'string');
+  const keyOf = new Map(Object.values(ctx.config.topics).map((t) => [t.name, t.key]));
   if (refused.length > 0)
     return new AccessRefusedError(
       `topic${refused.length > 1 ? 's' : ''} ${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} missing, or user ${user} may not see ${refused.length > 1 ? 'them' : 'it'} (no Describe ACL), ` +
         `and it may not create topics: on a secure cluster the admin makes them with every role's ACLs: ${aclCommandFor(ctx.config, ctx.who.role, ctx.who.id)}`,
+      { user: username, operation: 'Describe', resource: `topic${refused.length > 1 ? 's' : ''} ${refused.join(', ')}`, topics: refused.map((t) => keyOf.get(t)).filter((k): k is TopicKey => k !== undefined) },
     );
-  return accessRefused(ctx, 'Describe or DescribeConfigs', 'the configured topics', ', which every role checks at start');
+  return accessRefused(ctx, 'Describe or DescribeConfigs', 'the configured topics', ', which every role checks at start', Object.values(ctx.config.topics).map((t) => t.key));
 }
 
 /**
@@ -83,12 +89,13 @@ export class RefusalReporter {
   ) {}
 
   /** `resource` says what was refused for a topic, group or transactional id failure. */
-  check(error: unknown, operation: string, resource: () => { resource: string; detail?: string }): AccessRefusedError | null {
+  check(error: unknown, operation: string, resource: () => { resource: string; detail?: string; topics?: TopicKey[] }): AccessRefusedError | null {
     if (error instanceof AccessRefusedError) return error;
     const kind = authorizationFailure(error);
     if (kind === null) return null;
-    const { resource: what, detail } = kind === 'CLUSTER' ? { resource: 'the cluster', detail: '' } : resource();
-    const refused = accessRefused(this.ctx, operation, what, detail ?? '');
+    const { resource: what, detail, topics } = kind === 'CLUSTER' ? { resource: 'the cluster', detail: '', topics: undefined } : resource();
+    // A group or transactional id refusal is about no topic, whatever the call was for.
+    const refused = accessRefused(this.ctx, operation, what, detail ?? '', kind === 'TOPIC' ? topics : undefined);
     appendLog(this.logFile, 'refused by the brokers', { error: String(error), message: refused.message });
     if (!this.reported) {
       this.reported = true;

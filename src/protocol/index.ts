@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './decode.js';
 export * from './encode.js';
 export * from './denials.js';
+export * from './audit-record.js';

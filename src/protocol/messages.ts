@@ -39,7 +39,7 @@ function def<S extends z.ZodType>(
 const byCp = (p: { cpId: string }) => p.cpId;
 
 /** What the audit trail records. */
-export const AUDIT_ACTIONS = ['operator-stop', 'operator-resume', 'operator-forget', 'operator-reset-keys', 'registry-add', 'registry-revoke', 'auth-failure'] as const;
+export const AUDIT_ACTIONS = ['operator-stop', 'operator-resume', 'operator-forget', 'operator-reset-keys', 'registry-add', 'registry-revoke', 'auth-failure', 'broker-refusal'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 const byDriver = (p: { driverId: string }) => p.driverId;
 
@@ -196,7 +196,7 @@ export const MESSAGES = {
   ),
   /**
    * The audit trail (issue 12, part 3): an operator's action, a registry change, an
-   * authentication failure. Keyed by who writes it (`central`, `cp:CP001`, `driver:D1`).
+   * authentication failure, a broker refusal. Keyed by who writes it (`central`, `cp:CP001`, `driver:D1`).
    */
   'audit.entry': def(
     'audit',

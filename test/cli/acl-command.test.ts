@@ -18,7 +18,7 @@ test('evcharge acl prints the table and the kafka-acls commands for central and 
   assert.match(r.stdout, /^  User:central +transactional-id central-group-lease +Write +/m);
   assert.match(r.stdout, /^  User:cp-CP2 +group cp-CP2-group-registration-\* +Read +/m);
   assert.match(r.stdout, /kafka-acls\.sh --bootstrap-server 127\.0\.0\.1:1 --command-config admin\.properties --add --allow-principal User:driver-D1 --operation DescribeConfigs --operation Write --topic auth-request --topic dead-letter --topic audit$/m);
-  assert.match(r.stdout, /--allow-principal User:central --operation Read --resource-pattern-type prefixed --group central-group-state- --group central-group-lease\.nudge-$/m);
+  assert.match(r.stdout, /--allow-principal User:central --operation Read --resource-pattern-type prefixed --group central-group-state- --group central-group-audit- --group central-group-lease\.nudge-$/m);
   assert.match(r.stdout, /note: kafka\.security is not set in this config/);
   assert.doesNotMatch(r.stdout, /User:driver-D1 .*--operation Write --topic (cp-commands|telemetry|health|cp-register)\b/);
 });

@@ -41,6 +41,8 @@ test('group templates: central exactly, cp and driver ids extracted, short-lived
   assert.equal(p.match('cp-has space-group'), null);
   assert.ok(p.isShortLived('cp-CP001-group-registration-ab12'));
   assert.ok(p.isShortLived('central-group-state-1a2b3c4d'));
+  // A central monitor's audit reader, and `evcharge audit`'s.
+  assert.ok(p.isShortLived('central-group-audit-1a2b3c4d'));
   assert.ok(!p.isShortLived('someone-elses-group'));
   // Templates with regex characters are taken literally.
   const q = groupPatterns({ central: 'c.g', cp: 'x.{cp_id}+', driver: 'd-{driver_id}' });

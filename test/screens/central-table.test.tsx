@@ -70,6 +70,7 @@ function bigCentral(count: number): CentralRole {
     totals: { byState: { AVAILABLE: count - count / 10, CHARGING: count / 10, OUT_OF_SERVICE: 0, FAULTED: 0, DISCONNECTED: 0 }, openSupplies: count / 10, sessions: 0, kwh: 0, eur: 0, today: { sessions: 0, kwh: 0, eur: 0 } },
     bus: { state: 'connected' as const, brokers: ['embedded'] },
     leadership: { role: 'active' as const, self: { instanceId: 'x', host: hostname(), pid: 1, startedAt: 0 }, active: null },
+    audit: null,
   });
   const result = async () => ({ ok: true, text: '' });
   return {

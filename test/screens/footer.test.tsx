@@ -30,7 +30,8 @@ const PLAIN_KEYS: readonly KeyHelp[] = [
 
 describe('footer hints for the width', () => {
   it('central: full hints when they fit, then short forms, then the least important dropped; ? and q always', async () => {
-    assert.equal(await footer(CENTRAL_KEYS, 120), '←↑↓→/hjkl select  s stop  r resume  S stop all  R resume all  f forget  t table  / filter  ? help  q quit');
+    assert.equal(await footer(CENTRAL_KEYS, 120), '←↑↓→/hjkl select  s stop  r resume  S stop all  R resume all  f forget  t table  a audit  / filter  ? help  q quit');
+    assert.equal(await footer(CENTRAL_KEYS, 105), '←↑↓→ move  s stop  r resume  S stop all  R resume all  f forget  t table  / filter  ? help  q quit');
     assert.equal(await footer(CENTRAL_KEYS, 90), '←↑↓→ move  s stop  r resume  S stop all  R resume all  f forget  / filter  ? help  q quit');
     assert.equal(await footer(CENTRAL_KEYS, 80), '←↑↓→ move  s stop  r resume  S stop all  R resume all  / filter  ? help  q quit');
     assert.equal(await footer(CENTRAL_KEYS, 60), 's stop  r resume  S stop all  R resume all  ? help  q quit');

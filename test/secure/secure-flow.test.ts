@@ -139,7 +139,7 @@ test("a driver's credentials cannot write cp-commands, telemetry, health or cp-r
   for (const topic of ['auth-response', 'cp-commands', 'cp-state', 'driver-updates']) assert.equal(await write('cp-CPS2', topic), 'TOPIC_AUTHORIZATION_FAILED', `cp → ${topic}`);
 });
 
-test("a driver whose config sends its requests to another role's topic is refused by the brokers: exit 2 naming the topic, the key and the fix", async () => {
+test("a driver whose config sends its requests to another role's topic is refused by the brokers: exit 2 naming the topic, the key and the fix, and an audit entry of it", async () => {
   await Promise.all(
     ['cp-commands', 'telemetry', 'cp-register'].map(async (topic) => {
       const file = path.join(dir, `driver-to-${topic}.yaml`);
@@ -152,6 +152,20 @@ test("a driver whose config sends its requests to another role's topic is refuse
       assert.doesNotMatch(r.stderr, /\n\s+at |unexpected error|KafkaJS/);
     }),
   );
+  // Each refusal went on the audit trail before the exit: who (the driver's principal), the
+  // operation and the topic, read back by the admin with evcharge audit.
+  const audit = await runCli(['audit', '--json', '--config', cluster.configPath], { env: env(), timeoutMs: 60000 });
+  assert.equal(audit.code, 0, audit.stdout + audit.stderr);
+  const refusals = audit.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e['action'] === 'broker-refusal');
+  for (const topic of ['cp-commands', 'telemetry', 'cp-register']) {
+    const e = refusals.find((x) => x['target'] === `topic ${topic}`);
+    assert.ok(e, `no broker-refusal entry for ${topic} in:\n${audit.stdout}${audit.stderr}`);
+    assert.equal(e['by'], 'driver:DS1');
+    assert.equal(e['principal'], 'driver-DS1');
+    assert.equal(e['result'], 'refused');
+    assert.equal(e['detail'], `the brokers refused driver-DS1 Write on topic ${topic} (topics.auth-request): no ACL allows it`);
+    assert.equal(typeof e['at'], 'number');
+  }
 });
 
 test('doctor on the secure cluster: every role has what it needs; then it names an ACL a CP lacks and one a driver has but needs not', async () => {

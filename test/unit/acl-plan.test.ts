@@ -47,6 +47,7 @@ test("only central writes cp-state, cp-commands and the answers; its groups and 
       'GROUP LITERAL central-group READ',
       'GROUP LITERAL central-group-lease READ',
       'GROUP PREFIXED central-group-state- READ',
+      'GROUP PREFIXED central-group-audit- READ',
       'GROUP PREFIXED central-group-lease.nudge- READ',
       'TRANSACTIONAL_ID LITERAL central-group-lease WRITE',
       'TRANSACTIONAL_ID PREFIXED central-group-lease.nudge- WRITE',
@@ -55,6 +56,17 @@ test("only central writes cp-state, cp-commands and the answers; its groups and 
   // Every role may see every configured topic's metadata and settings (each checks them at start).
   for (const who of plan.map((e) => e.principal))
     for (const key of TOPIC_KEYS) assert.ok(plan.some((e) => e.principal === who && e.name === config.topics[key].name && e.operation === 'DESCRIBE_CONFIGS'), `${who} ${key}`);
+});
+
+test("central reads the audit topic (its monitor's audit view) in groups of its own process; no CP or driver reads it", () => {
+  const plan = aclPlan(config, instancesOf(['CP1'], ['D1']));
+  assert.deepEqual([...new Set(plan.filter((e) => e.name === 'audit' && e.operation === 'READ').map((e) => e.principal))], ['User:central']);
+  assert.deepEqual(
+    plan.filter((e) => e.resourceType === 'GROUP' && e.name.includes('-audit-')).map((e) => `${e.principal} ${e.patternType} ${e.name} ${e.operation}`),
+    ['User:central PREFIXED central-group-audit- READ'],
+  );
+  // Every role still writes it.
+  assert.deepEqual([...new Set(plan.filter((e) => e.name === 'audit' && e.operation === 'WRITE').map((e) => e.principal))].sort(), ['User:central', 'User:cp-CP1', 'User:driver-D1']);
 });
 
 test('principal names come from the templates, and the fix line names the role instance', () => {

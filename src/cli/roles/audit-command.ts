@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingRecord } from '../../bus/bus.js';
 import type { EvchargeConfig } from '../../config/schema.js';
-import { decodeRecord, type MessageOf } from '../../protocol/index.js';
-import { looksSealed, signedBody } from '../../protocol/seal.js';
+import { readAuditRecord, type AuditRecord } from '../../protocol/audit-record.js';
 import type { CommonArgs } from '../common-args.js';
 import { connectRole } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
@@ -16,7 +14,7 @@ import { topicEnds } from '../../kafka/topic-ends.js';
  */
 const QUIET_END_MS = 1500;
 
-type Entry = MessageOf<'audit.entry'>;
+type Entry = AuditRecord;
 
 /** One entry as a line: `2026-12-03 13:40:01  central  operator-stop  CP001  ok  CP001 stopped`. */
 export function auditLine(e: Entry): string {
@@ -27,15 +25,8 @@ export function auditLine(e: Entry): string {
   return `${when}  ${p.by.padEnd(14)} ${(p.principal ?? '-').padEnd(12)} ${p.action.padEnd(19)} ${p.target.padEnd(18)} ${p.result.padEnd(7)} ${p.detail}`;
 }
 
-/** An audit record as written (signed or plain), or why it is not one. */
-export function readAuditRecord(record: IncomingRecord): Entry | { bad: string } {
-  const value = record.value !== null && looksSealed(record.value) ? signedBody(record.value) : record.value;
-  if (value === null) return { bad: 'an encrypted or broken seal' };
-  const decoded = decodeRecord({ ...record, value });
-  if (!decoded.ok) return { bad: decoded.reason };
-  if (decoded.message.type !== 'audit.entry') return { bad: `a ${decoded.message.type} record` };
-  return decoded.message as Entry;
-}
+/** Kept here too for the callers that know it from this module. */
+export { readAuditRecord };
 
 /**
  * `evcharge audit [--follow] [--json]`: the audit trail from its start, one line per entry (who,

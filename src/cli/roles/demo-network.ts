@@ -1,7 +1,7 @@
 import { groupFor } from '../../config/load-config.js';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { DEMO_ID_PREFIX, type Demo, type DemoOptions } from '../../roles/demo/demo.js';
-import { centralGroups, stateReaderGroup } from '../connect-role.js';
+import { auditReaderGroup, centralGroups, stateReaderGroup } from '../connect-role.js';
 
 /**
  * `demo --kafka` shares the cluster with whatever network runs there: its CPs and drivers carry an
@@ -12,7 +12,7 @@ export function kafkaDemoOptions(config: EvchargeConfig, prefix: string): Partia
   return {
     idPrefix: prefix,
     groups: {
-      central: centralGroups(config),
+      central: { ...centralGroups(config), audit: auditReaderGroup(config) },
       cp: (id) => groupFor(config, 'cp', id),
       driver: (id) => {
         const main = groupFor(config, 'driver', id);

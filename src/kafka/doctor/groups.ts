@@ -32,7 +32,7 @@ export function groupPatterns(groups: EvchargeConfig['groups']): GroupPatterns {
   const cp = new RegExp(`^${templateSource(groups.cp, '{cp_id}')}$`);
   const driver = new RegExp(`^${templateSource(groups.driver, '{driver_id}')}$`);
   const main = `(?:${escape(groups.central)}|${templateSource(groups.cp, '{cp_id}')}|${templateSource(groups.driver, '{driver_id}')})`;
-  const shortLived = new RegExp(`^${main}-(?:state|registration)-[A-Za-z0-9_-]+$`);
+  const shortLived = new RegExp(`^${main}-(?:state|registration|audit)-[A-Za-z0-9_-]+$`);
   return {
     match(groupId) {
       if (groupId === groups.central) return { groupId, role: 'central', id: null };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CentralIdentity, Lease, LeaseStatus } from '../../bus/leadership.js';
 import { ConfigError } from '../../config/load-config.js';
-import { CP_STATES, localDay, type AuditAction, type CpState } from '../../protocol/index.js';
+import { localDay, type AuditAction } from '../../protocol/index.js';
 import { BoundedSet } from '../shared/bounded-set.js';
 import { Inbox } from '../shared/inbox.js';
 import type { IntentResult, Role } from '../shared/role.js';
@@ -23,7 +23,9 @@ import { resumeCps, stopCps } from './operator.js';
 import { PartitionWatch } from './partition-watch.js';
 import { StateTail, type ActiveCentral } from './state-tail.js';
 import { startTerm, type Term } from './term.js';
-import type { CentralEventKind, CentralOptions, CentralSnapshot, CentralTotals } from './types.js';
+import type { CentralEventKind, CentralOptions, CentralSnapshot } from './types.js';
+import { totalsOf } from './totals.js';
+import { AuditReader } from './audit-reader.js';
 
 export interface Central extends Role<CentralSnapshot, CentralEventKind> {
   /** Operator: stop one CP or `all`. */
@@ -86,12 +88,15 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   const audit = new AuditTrail(() => (phase === 'serving' || phase === 'taking-over' ? ctx.out : null), 'central', options.principal ?? null, clock);
   let lease: Lease | null = null;
   let active: ActiveCentral | null = null;
+  // The audit view's entries, from every role (read below the seals: see audit-reader.ts).
+  const auditReader = options.groups.audit ? new AuditReader(options.bus, options.groups.audit, () => store.changed(), options.takeoverTimeoutMs ?? 2000) : null;
   const store = new SnapshotStore<CentralSnapshot>(() => ({
     phase,
     cps: table.views(),
     totals: totalsOf(table.views(), localDay(clock.now())),
     bus: bus.status(),
     leadership: { role: lease?.status().role ?? 'campaigning', self: identity, active },
+    audit: auditReader?.log.snapshot() ?? null,
   }));
   const unwatch = kit.watchBus(store);
 
@@ -143,7 +148,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       if (serving() && tailOut.pending > 0) void tailOut.flush();
     },
   });
-  await tail.start();
+  await Promise.all([tail.start(), auditReader?.start()]);
 
   let term: Term | null = null;
   let closed = false;
@@ -228,6 +233,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       const status = lease!.status();
       if (status.role === 'failed') {
         void tail.close();
+        void auditReader?.close();
         reject(new ConfigError(`config ${options.configSource ?? ''}: ${status.reason}`.replace('config : ', '')));
         return true;
       }
@@ -295,38 +301,10 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
       // Leaving the election last: a standby takes over at once instead of after the session.
       await lease?.close();
       await tail.close();
+      await auditReader?.close();
       tailOut.close();
       phase = 'closed';
       store.changed();
     },
-  };
-}
-
-function totalsOf(cps: CentralSnapshot['cps'], day: string): CentralTotals {
-  const today = { sessions: 0, kwh: 0, eur: 0 };
-  const byState = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
-  let openSupplies = 0;
-  let sessions = 0;
-  let kwh = 0;
-  let eur = 0;
-  for (const cp of cps) {
-    byState[cp.state]++;
-    if (cp.supply) openSupplies++;
-    sessions += cp.totals.sessions;
-    kwh += cp.totals.kwh;
-    eur += cp.totals.eur;
-    if (cp.today?.day === day) {
-      today.sessions += cp.today.sessions;
-      today.kwh += cp.today.kwh;
-      today.eur += cp.today.eur;
-    }
-  }
-  return {
-    byState,
-    openSupplies,
-    sessions,
-    kwh: Math.round(kwh * 1000) / 1000,
-    eur: Math.round(eur * 100) / 100,
-    today: { sessions: today.sessions, kwh: Math.round(today.kwh * 1000) / 1000, eur: Math.round(today.eur * 100) / 100 },
   };
 }

@@ -6,3 +6,4 @@ export { parseOperatorLine, OPERATOR_HELP, type OperatorCommand } from './operat
 export { OperatorSession, runOperatorLine, statusTable } from './operator-run.js';
 export { describeForget, nothingToForget, planForget, type ForgetPlan } from './forget.js';
 export * from './types.js';
+export { AUDIT_VIEW_CAPACITY, type AuditSnapshot, type AuditView } from './audit-log.js';

@@ -3,6 +3,7 @@ import type { Bus, BusStatus } from '../../bus/bus.js';
 import type { Clock } from '../../bus/clock.js';
 import type { CentralIdentity, LeaseRole } from '../../bus/leadership.js';
 import type { ActiveCentral } from './state-tail.js';
+import type { AuditSnapshot } from './audit-log.js';
 import type { CentralTrust } from './trust.js';
 import type { CpRecord, CpState } from '../../protocol/index.js';
 
@@ -18,6 +19,11 @@ export interface CentralOptions {
     state: string;
     /** The election's group: the member holding its lease is the active central. */
     lease: string;
+    /**
+     * Non-committing group of this process that reads the audit topic for the audit view. Unset:
+     * central does not read the trail (headless central writes it only).
+     */
+    audit?: string;
   };
   /** This central's Kafka principal, for the audit trail; null or unset without kafka.security. */
   principal?: string | null;
@@ -75,6 +81,8 @@ export interface CentralSnapshot {
     /** The active central as last announced on cp-state (this one while it serves). */
     active: ActiveCentral | null;
   };
+  /** The audit trail's most recent entries, newest first; null when this central does not read it. */
+  audit: AuditSnapshot | null;
 }
 
 export const CENTRAL_EVENT_KINDS = [

@@ -66,7 +66,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const random = seededRandom(options.seed ?? 7);
   const idPrefix = options.idPrefix ?? '';
   const groups = {
-    central: options.groups?.central ?? { main: 'demo-central-group', state: `demo-central-group-state-${Math.floor(random() * 1e9).toString(36)}`, lease: 'demo-central-group-lease' },
+    central: options.groups?.central ?? { main: 'demo-central-group', state: `demo-central-group-state-${Math.floor(random() * 1e9).toString(36)}`, lease: 'demo-central-group-lease', audit: 'demo-central-group-audit' },
     cp: options.groups?.cp ?? ((id: string) => `demo-cp-${id}-group`),
     driver: options.groups?.driver ?? ((id: string) => ({ main: `demo-driver-${id}-group`, state: `demo-driver-${id}-state` })),
   };

@@ -13,8 +13,18 @@ export const CENTRAL_KEYS: readonly KeyHelp[] = [
   { keys: 'K', label: 'reset keys', help: "reset the selected charge point's keys (with security.records on; asks for confirmation)", drop: 4, hint: false },
   { keys: 't', label: 'table', help: 'switch between tiles and a table of rows (for big networks)', drop: 4 },
   { keys: '</>', label: 'sort', help: 'in the table: sort by the previous / next column (figures largest first)', hint: false },
+  { keys: 'a', label: 'audit', help: 'show or hide the audit trail (every role\'s entries, newest first; j/k ↑↓ PgUp/PgDn scroll, a or Esc back)', drop: 4 },
   { keys: '/', label: 'filter', help: 'filter by id, location or state; Enter keeps it, Esc clears it', drop: 2 },
   { keys: 'Esc', label: 'clear filter', help: 'clear the filter', hint: false },
+  { keys: '?', label: 'help', help: 'show or hide this help' },
+  { keys: 'q', label: 'quit', help: 'quit (Ctrl-C too)' },
+];
+
+/** The footer while the audit view is open (the help overlay lists every key either way). */
+export const AUDIT_VIEW_KEYS: readonly KeyHelp[] = [
+  { keys: '↑↓/jk', label: 'scroll', help: 'scroll the audit trail by one entry' },
+  { keys: 'PgUp/PgDn', label: 'page', help: 'scroll the audit trail by a page', drop: 1 },
+  { keys: 'a/Esc', label: 'back', help: 'back to the charge points' },
   { keys: '?', label: 'help', help: 'show or hide this help' },
   { keys: 'q', label: 'quit', help: 'quit (Ctrl-C too)' },
 ];

@@ -47,3 +47,14 @@ export function centralLayout(columns: number, rows: number, count: number, summ
   const logRows = Math.max(LOG_MIN_ROWS, free - grid - detail - 1);
   return { width: columns, logRows, side: false, grid: { width: columns, height: grid }, detail: { width: columns, height: detail } };
 }
+
+/**
+ * The audit view takes every row the log's floor leaves (a trail reads better long), and the log
+ * keeps its floor: `height` for the view, `logRows` for the log under it.
+ */
+export function auditLayout(rows: number, summaryRows = 2): { height: number; logRows: number } {
+  const bodyHeight = rows - 1 - 2;
+  const free = Math.max(0, bodyHeight - summaryRows);
+  const logRows = Math.max(LOG_MIN_ROWS, Math.min(logFloor(bodyHeight), free - 1 - 4));
+  return { height: Math.max(4, free - eventLogHeight(logRows)), logRows };
+}

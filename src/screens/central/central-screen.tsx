@@ -11,8 +11,9 @@ import { useRates } from '../shared/use-rates.js';
 import { useRoleState } from '../shared/use-role-state.js';
 import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { centralTone } from './central-events.js';
-import { CENTRAL_KEYS } from './central-keys.js';
-import { CENTRAL_MIN, centralLayout } from './central-layout.js';
+import { AUDIT_VIEW_KEYS, CENTRAL_KEYS } from './central-keys.js';
+import { AuditView, auditPageSize, auditScrollMax } from './audit-view.js';
+import { auditLayout, CENTRAL_MIN, centralLayout } from './central-layout.js';
 import type { CentralRole } from './central-role.js';
 import { CpDetail } from './cp-detail.js';
 import { CpGrid } from './cp-grid.js';
@@ -76,6 +77,10 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
   const layout = centralLayout(size.columns, size.rows, visible.length, summary.length, ui.view);
   const shape = ui.view === 'table' ? tableShape(layout.grid.height, visible.length) : gridShape(layout.grid.width, layout.grid.height - 1, visible.length);
   const panels = size.columns >= CENTRAL_MIN.columns && size.rows >= CENTRAL_MIN.rows;
+  // The audit view takes the room of the CPs and their detail, and what the log can spare.
+  const auditRoom = auditLayout(size.rows, summary.length);
+  const auditHeight = auditRoom.height;
+  const audit = { page: auditPageSize(auditHeight), max: auditScrollMax(snap.audit?.entries.length ?? 0, auditHeight) };
 
   useCentralKeys({
     central,
@@ -85,6 +90,7 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
     selectedIndex,
     shape,
     panels,
+    audit,
     run,
     cancelled: () => setNotice({ text: 'cancelled', tone: 'error' }),
     refused: (text) => setNotice({ text, tone: 'error' }),
@@ -101,7 +107,7 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
     <ScreenFrame
       min={CENTRAL_MIN}
       header={{ title, who: 'central', bus: snap.bus, rates, badge: leaderBadge(snap) }}
-      keys={CENTRAL_KEYS}
+      keys={ui.auditOpen && !ui.helpOpen ? AUDIT_VIEW_KEYS : CENTRAL_KEYS}
       message={message}
       helpOpen={ui.helpOpen}
     >
@@ -119,11 +125,15 @@ export function CentralScreen({ central, title = 'evcharge central' }: CentralSc
         return (
           <Box flexDirection="column" width={body.width} height={body.height}>
             <TotalsBar lines={summary} width={body.width} />
-            <Box flexDirection={layout.side ? 'row' : 'column'} flexShrink={0} overflow="hidden">
-              {grid}
-              {detail}
-            </Box>
-            <EventLog lines={log.store} rows={layout.logRows} width={body.width} />
+            {ui.auditOpen ? (
+              <AuditView audit={snap.audit} scroll={ui.auditScroll} width={body.width} height={auditHeight} />
+            ) : (
+              <Box flexDirection={layout.side ? 'row' : 'column'} flexShrink={0} overflow="hidden">
+                {grid}
+                {detail}
+              </Box>
+            )}
+            <EventLog lines={log.store} rows={ui.auditOpen ? auditRoom.logRows : layout.logRows} width={body.width} />
           </Box>
         );
       }}

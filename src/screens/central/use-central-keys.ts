@@ -17,6 +17,8 @@ export interface CentralKeysArgs {
   shape: GridShape;
   /** False while the terminal is too small: only quitting works. */
   panels: boolean;
+  /** The audit view's page (entries per screen) and how far it can scroll. */
+  audit: { page: number; max: number };
   run: (intent: () => Promise<IntentResult>) => void;
   cancelled: () => void;
   /** Says why a key did nothing (read-only standby, a CP that cannot be forgotten). */
@@ -60,7 +62,20 @@ function moveOf(input: string, key: Key): Move | null {
   return null;
 }
 
-/** The monitor's keys: selection, s/r/S/R/f intents (S/R/f confirmed), `/` filter, `?` help, q. */
+/** In the audit view: scrolling, and `a` or Esc back to the charge points. */
+function auditKey(a: CentralKeysArgs, input: string, key: Key): void {
+  const { page, max } = a.audit;
+  const scroll = (by: number) => a.dispatch({ type: 'audit-scroll', by, max });
+  if (input === 'a' || key.escape) return a.dispatch({ type: 'audit-toggle' });
+  if (key.downArrow || input === 'j') return scroll(1);
+  if (key.upArrow || input === 'k') return scroll(-1);
+  if (key.pageDown || input === ' ') return scroll(page);
+  if (key.pageUp) return scroll(-page);
+  if (key.home || input === 'g') return a.dispatch({ type: 'audit-scroll', to: 0, max });
+  if (key.end || input === 'G') return a.dispatch({ type: 'audit-scroll', to: max, max });
+}
+
+/** The monitor's keys: selection, s/r/S/R/f intents (S/R/f confirmed), `/` filter, `a` audit, `?` help, q. */
 export function useCentralKeys(a: CentralKeysArgs): void {
   useKeys((input, key) => {
     const { ui, dispatch } = a;
@@ -94,6 +109,9 @@ export function useCentralKeys(a: CentralKeysArgs): void {
     }
     if (input === 'q') return a.quit();
     if (input === '?') return dispatch({ type: 'help', open: true });
+    // The audit view shows no charge point: the keys that act on one do nothing there.
+    if (ui.auditOpen) return auditKey(a, input, key);
+    if (input === 'a') return dispatch({ type: 'audit-toggle' });
     if (input === '/') return dispatch({ type: 'filter-open' });
     if (key.escape) return dispatch({ type: 'filter-clear' });
     const move = moveOf(input, key);

@@ -16,6 +16,9 @@ export interface CentralUiState {
   /** Tiles for a dozen CPs, rows for a thousand (`t`). */
   view: 'tiles' | 'table';
   sort: TableSort;
+  /** The audit view (`a`) replaces the CPs while open; `auditScroll` entries are scrolled past (0: the newest on top). */
+  auditOpen: boolean;
+  auditScroll: number;
 }
 
 export type CentralUiAction =
@@ -30,7 +33,10 @@ export type CentralUiAction =
   | { type: 'filter-clear' }
   | { type: 'confirm'; what: Confirm | null }
   | { type: 'toggle-view' }
-  | { type: 'sort'; step: 1 | -1 };
+  | { type: 'sort'; step: 1 | -1 }
+  | { type: 'audit-toggle' }
+  /** Scrolls by `by` entries (`to` instead: to that one), never past `max`. */
+  | { type: 'audit-scroll'; by?: number; to?: number; max: number };
 
 export const initialCentralUi: CentralUiState = {
   selectedId: null,
@@ -40,6 +46,8 @@ export const initialCentralUi: CentralUiState = {
   helpOpen: false,
   view: 'tiles',
   sort: DEFAULT_SORT,
+  auditOpen: false,
+  auditScroll: 0,
 };
 
 export function centralUiReducer(state: CentralUiState, action: CentralUiAction): CentralUiState {
@@ -70,6 +78,13 @@ export function centralUiReducer(state: CentralUiState, action: CentralUiAction)
     case 'sort':
       // Sorting is the table's: in tiles the keys switch to the table first.
       return state.view === 'tiles' ? { ...state, view: 'table' } : { ...state, sort: nextSort(state.sort, action.step) };
+    case 'audit-toggle':
+      return { ...state, auditOpen: !state.auditOpen, auditScroll: 0, confirm: null };
+    case 'audit-scroll': {
+      const from = Math.min(state.auditScroll, action.max);
+      const next = Math.max(0, Math.min(action.max, action.to ?? from + (action.by ?? 0)));
+      return next === state.auditScroll ? state : { ...state, auditScroll: next };
+    }
   }
 }
 
