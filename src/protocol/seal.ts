@@ -74,7 +74,9 @@ export function sealValue(topic: string, recordKey: string, value: string, key: 
 
 export type OpenFailure = 'unsealed' | 'bad-seal' | 'unknown-key' | 'bad-tag';
 
-export type OpenResult = { ok: true; value: string; kid: string; ctr: number; ts: number; alg: SealAlg } | SealFailure;
+export type OpenResult =
+  | { ok: true; value: string; kid: string; ctr: number; ts: number; alg: SealAlg }
+  | { ok: false; code: OpenFailure; reason: string; kid: string | null };
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -83,78 +85,52 @@ export function looksSealed(value: string | null): boolean {
   return value !== null && value.startsWith('{"sealed":');
 }
 
-/** A sealed value's wrapper, read but not yet checked. */
-export interface ParsedSeal {
-  alg: SealAlg;
-  kid: string;
-  ctr: number;
-  ts: number;
-  body: string;
-  tag: Buffer;
-  iv: string | undefined;
-}
-
-export type SealFailure = { ok: false; code: OpenFailure; reason: string; kid: string | null };
-
-const failure = (code: OpenFailure, reason: string, kid: string | null = null): SealFailure => ({ ok: false, code, reason: `${code}: ${reason}`, kid });
-
-/** Reads a sealed value's wrapper: who sealed it (kid) and what to check. Never throws. */
-export function parseSeal(value: string | null): ParsedSeal | SealFailure {
-  if (value === null || !looksSealed(value)) return failure('unsealed', 'the record carries no seal');
-  let w: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return failure('bad-seal', 'not an object');
-    w = parsed as Record<string, unknown>;
-  } catch {
-    return failure('bad-seal', 'not valid JSON');
-  }
-  const { alg, kid, ctr, ts, body, tag, iv } = w;
-  if (w.sealed !== 1) return failure('bad-seal', 'unknown seal version');
-  if (alg !== 'hmac' && alg !== 'gcm') return failure('bad-seal', 'alg is neither hmac nor gcm');
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 200) return failure('bad-seal', 'kid missing');
-  if (typeof ctr !== 'number' || !Number.isSafeInteger(ctr) || ctr < 0) return failure('bad-seal', 'ctr is not a counter', kid);
-  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) return failure('bad-seal', 'ts is not a time', kid);
-  if (typeof body !== 'string' || typeof tag !== 'string' || tag.length > 64 || !B64.test(tag)) return failure('bad-seal', 'body or tag missing', kid);
-  // A body that is not base64 decodes to other bytes, and the tag then fails: no regex over it.
-  if (alg === 'gcm' && (typeof iv !== 'string' || iv.length !== 16 || !B64.test(iv))) return failure('bad-seal', 'iv is not base64 of 12 bytes', kid);
-  return { alg, kid, ctr, ts, body, tag: Buffer.from(tag, 'base64'), iv: iv as string | undefined };
-}
-
-/** Checks a parsed seal's tag with `key` and gives back the plain envelope JSON. Never throws. */
-export function verifySeal(topic: string, recordKey: string | null, s: ParsedSeal, key: SealKey): OpenResult {
-  const { alg, kid, ctr, ts } = s;
-  const h: SealedHeader = { topic, key: recordKey ?? '', kid, ctr, ts, alg };
-  if (alg === 'hmac') {
-    const want = macOf(key, h, s.body);
-    if (s.tag.length !== want.length || !timingSafeEqual(s.tag, want)) return failure('bad-tag', `the tag does not match key ${kid}`, kid);
-    return { ok: true, value: s.body, kid, ctr, ts, alg };
-  }
-  // GCM would check a truncated tag as far as it goes: anything but the full 16 bytes is refused.
-  if (s.tag.length !== 16) return failure('bad-tag', `the tag is not 16 bytes for key ${kid}`, kid);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key.enc, Buffer.from(s.iv!, 'base64'));
-    decipher.setAAD(Buffer.from(headerText(h)));
-    decipher.setAuthTag(s.tag);
-    const plain = decipher.update(Buffer.from(s.body, 'base64'));
-    // GCM's final() gives no bytes; it throws when the tag does not match.
-    decipher.final();
-    return { ok: true, value: plain.toString('utf8'), kid, ctr, ts, alg };
-  } catch {
-    return failure('bad-tag', `the ciphertext does not open with key ${kid}`, kid);
-  }
-}
-
 /**
  * Checks a sealed value's tag with the key its id names and gives back the plain envelope JSON.
  * Never throws. `keyFor` returns null for a key id it does not know (or knows as revoked).
  */
 export function openValue(topic: string, recordKey: string | null, value: string | null, keyFor: (kid: string) => SealKey | null): OpenResult {
-  const parsed = parseSeal(value);
-  if (!('alg' in parsed)) return parsed;
-  const key = keyFor(parsed.kid);
-  if (key === null) return failure('unknown-key', `key ${parsed.kid} is not one this reader holds (unknown, revoked or reset)`, parsed.kid);
-  return verifySeal(topic, recordKey, parsed, key);
+  const fail = (code: OpenFailure, reason: string, kid: string | null = null): OpenResult => ({ ok: false, code, reason: `${code}: ${reason}`, kid });
+  if (value === null || !looksSealed(value)) return fail('unsealed', 'the record carries no seal');
+  let w: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('bad-seal', 'not an object');
+    w = parsed as Record<string, unknown>;
+  } catch {
+    return fail('bad-seal', 'not valid JSON');
+  }
+  const { alg, kid, ctr, ts, body, tag, iv } = w;
+  if (w.sealed !== 1) return fail('bad-seal', 'unknown seal version');
+  if (alg !== 'hmac' && alg !== 'gcm') return fail('bad-seal', 'alg is neither hmac nor gcm');
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 200) return fail('bad-seal', 'kid missing');
+  if (typeof ctr !== 'number' || !Number.isSafeInteger(ctr) || ctr < 0) return fail('bad-seal', 'ctr is not a counter', kid);
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) return fail('bad-seal', 'ts is not a time', kid);
+  if (typeof body !== 'string' || typeof tag !== 'string' || tag.length > 64 || !B64.test(tag)) return fail('bad-seal', 'body or tag missing', kid);
+  const key = keyFor(kid);
+  if (key === null) return fail('unknown-key', `key ${kid} is not one this reader holds (unknown, revoked or reset)`, kid);
+  const h: SealedHeader = { topic, key: recordKey ?? '', kid, ctr, ts, alg };
+  const given = Buffer.from(tag, 'base64');
+  if (alg === 'hmac') {
+    const want = macOf(key, h, body);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return fail('bad-tag', `the tag does not match key ${kid}`, kid);
+    return { ok: true, value: body, kid, ctr, ts, alg };
+  }
+  // A body that is not base64 decodes to other bytes, and the tag then fails: no regex over it.
+  if (typeof iv !== 'string' || iv.length !== 16 || !B64.test(iv)) return fail('bad-seal', 'iv is not base64 of 12 bytes', kid);
+  // GCM would check a truncated tag as far as it goes: anything but the full 16 bytes is refused.
+  if (given.length !== 16) return fail('bad-tag', `the tag is not 16 bytes for key ${kid}`, kid);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.enc, Buffer.from(iv, 'base64'));
+    decipher.setAAD(Buffer.from(headerText(h)));
+    decipher.setAuthTag(given);
+    const plain = decipher.update(Buffer.from(body, 'base64'));
+    // GCM's final() gives no bytes; it throws when the tag does not match.
+    decipher.final();
+    return { ok: true, value: plain.toString('utf8'), kid, ctr, ts, alg };
+  } catch {
+    return fail('bad-tag', `the ciphertext does not open with key ${kid}`, kid);
+  }
 }
 
 /**
