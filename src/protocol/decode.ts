@@ -1,5 +1,6 @@
 import type { IncomingRecord } from '../bus/bus.js';
 import { EnvelopeSchema } from './envelope.js';
+import { hotDecode } from './hot-decode.js';
 import { isMessageType, MESSAGES, type Message } from './messages.js';
 
 /** Records bigger than this are rejected before parsing (a CP record is a few hundred bytes). */
@@ -32,6 +33,15 @@ function describe(issues: readonly { path: PropertyKey[]; message: string }[]): 
 
 /** Turns one record into a typed message, or says exactly why it cannot. Never throws. */
 export function decodeRecord(record: IncomingRecord): DecodeResult {
+  return decodeWith(record, true);
+}
+
+/** The same through the schemas alone, without the hot path (for the tests that hold the two together). */
+export function decodeBySchemas(record: IncomingRecord): DecodeResult {
+  return decodeWith(record, false);
+}
+
+function decodeWith(record: IncomingRecord, hot: boolean): DecodeResult {
   const value = record.value;
   if (value === null || value.length === 0) return fail('empty', 'record has no value');
   if (value.length > MAX_RECORD_BYTES) {
@@ -42,6 +52,10 @@ export function decodeRecord(record: IncomingRecord): DecodeResult {
     json = JSON.parse(value);
   } catch {
     return fail('not-json', 'value is not valid JSON');
+  }
+  if (hot) {
+    const message = hotDecode(json, record.topic, record.key);
+    if (message) return { ok: true, message };
   }
   const envelope = EnvelopeSchema.safeParse(json);
   if (!envelope.success) return fail('bad-envelope', describe(envelope.error.issues));
