@@ -1,12 +1,9 @@
 import type { Consumer, Kafka } from './kafkajs.js';
-import { PublishRejectedError, type AccessRefusedError, type Bus, type BusStatus, type IncomingRecord, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
+import { PublishRejectedError, type AccessRefusedError, type Bus, type BusStatus, type OutgoingRecord, type PublishOptions, type RecordHandler, type SubscribeOptions, type Subscription } from '../bus/bus.js';
 import type { TopicKey } from '../bus/topics.js';
 import type { EvchargeConfig } from '../config/schema.js';
 import { appendLog } from './kafka-log.js';
-import { isRetriable, isSequenceError, isSizeError, sessionRefusedText } from './kafka-errors.js';
-import { brokerSessionRange } from './session-range.js';
-import { ConfigError } from '../config/load-config.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { isRetriable, isSequenceError, isSizeError } from './kafka-errors.js';
 import { ProducerLane } from './producer-lane.js';
 import { NotLeaderError, type Lease, type LeaseOptions } from '../bus/leadership.js';
 import { createKafka } from './kafka-client.js';
@@ -15,6 +12,8 @@ import { TransactionalLane } from './transactional-lane.js';
 import { CoordinatorNudge } from './coordinator-nudge.js';
 import type { ClientIdentity } from './kafka-client.js';
 import { authorizationFailure, RefusalReporter } from './access-refusals.js';
+import { clusterAnswers } from './cluster-probe.js';
+import { startConsumer, type ConsumerHost } from './kafka-consumer.js';
 
 export interface KafkaBusOptions {
   /** Whose bus this is: the refusal messages name its user and the `evcharge acl` line for it. */
@@ -38,8 +37,6 @@ const SILENCE_MS = 5000;
  * producer that retries within a second. Consumers commit a batch's offsets only after the
  * handler has applied it.
  */
-/** A batch handler running longer than this is logged (and again when it ends). */
-const SLOW_BATCH_MS = 5_000;
 
 export class KafkaBus implements Bus {
   private readonly main: ProducerLane;
@@ -62,10 +59,10 @@ export class KafkaBus implements Bus {
   private readonly refusals: RefusalReporter;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly config: EvchargeConfig,
     private readonly logFile: string,
-    private readonly options: KafkaBusOptions = {},
+    options: KafkaBusOptions = {},
   ) {
     this.current = { state: 'connecting', brokers: config.brokers };
     this.refusals = new RefusalReporter({ config, who: options.who ?? { role: 'evcharge' } }, logFile, options.onRefused);
@@ -89,6 +86,19 @@ export class KafkaBus implements Bus {
     this.main = new ProducerLane(kafka, { name: 'main', idempotent: true, retry: { initialRetryTime: initialRetryTimeMs, maxRetryTime: maxRetryTimeMs, retries }, backoffMaxMs: 1000 }, logFile);
     // A heartbeat is worth something only while it is fresh: retry often, give up on none.
     this.pulse = new ProducerLane(kafka, { name: 'pulse', idempotent: false, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 }, backoffMaxMs: 1000 }, logFile);
+    this.consumerHost = {
+      kafka,
+      config,
+      logFile,
+      nameOf: this.nameOf,
+      keyOf: this.keyOf,
+      consumers: this.consumers,
+      refusals: this.refusals,
+      setStatus: (state, detail) => this.setStatus(state, detail),
+      closed: () => this.closed,
+      lease: () => this.lease,
+      txLane: () => this.txLane,
+    };
   }
 
   status(): BusStatus {
@@ -243,123 +253,12 @@ export class KafkaBus implements Bus {
     if (rejected.length > 0) throw new PublishRejectedError(rejected);
   }
 
-  async subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription> {
-    const commit = options.commit ?? true;
-    const session = options.sessionTimeoutMs ?? this.config.sessionTimeoutMs;
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      sessionTimeout: session,
-      rebalanceTimeout: session,
-      heartbeatInterval: Math.min(1_000, Math.floor(session / 4)),
-      // A fetch that finds nothing returns after this long; disconnect waits for it, so a long
-      // wait would make every clean exit slow. Records still arrive at once when there are any.
-      // kafkajs heartbeats between fetches: a short session needs a short wait.
-      maxWaitTimeInMs: Math.min(1_000, Math.floor(session / 4)),
-      allowAutoTopicCreation: false,
-      retry: {
-        retries: Number.MAX_SAFE_INTEGER,
-        initialRetryTime: this.config.retry.initialRetryTimeMs,
-        maxRetryTime: this.config.retry.maxRetryTimeMs,
-        // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash does
-        // not always cancel: a closed subscription's consumer came back after an outage and
-        // joined its group again, taking partitions it would never read.
-        restartOnFailure: async (e: Error) => !closing && !this.closed && authorizationFailure(e) === null,
-      },
-    });
-    let closing = false;
-    this.consumers.add(consumer);
-    let markReady: () => void = () => {};
-    let failReady: (e: Error) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failReady = reject;
-    });
-    // Refused before the caller awaits it (during run() below): not an unhandled rejection.
-    ready.catch(() => {});
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      markReady();
-      this.setStatus('connected');
-    });
-    consumer.on(consumer.events.FETCH, () => this.setStatus('connected'));
-    consumer.on(consumer.events.CRASH, (e) => {
-      const error = e.payload.error as Error & { type?: string };
-      // kafkajs gives up on this one: only a setting can help, so say which.
-      const refused = this.refusals.check(error, 'Read', () =>
-        authorizationFailure(error) === 'GROUP' ? { resource: `group ${options.group}` } : this.refusals.topics(options.topics),
-      );
-      if (refused) failReady(refused);
-      else if (error.type === 'INVALID_SESSION_TIMEOUT') {
-        const key = options.sessionSettingKey ?? 'kafka.session_timeout_ms';
-        void brokerSessionRange(this.kafka).then((range) => failReady(new ConfigError(sessionRefusedText(key, session, range))));
-      } else this.setStatus('retrying', `consume: ${error.message}`);
-    });
-    consumer.on(consumer.events.REQUEST_TIMEOUT, () => this.setStatus('retrying', 'consume: request timed out'));
-
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics.map((k) => this.nameOf[k]), fromBeginning: options.fromBeginning ?? false });
-    const committer = commit ? new OffsetCommitter() : null;
-    await consumer.run({
-      // Offsets are committed below, once the handler has applied the batch: one commit request
-      // at a time per consumer, carrying every partition finished meanwhile (kafkajs's own
-      // auto-commit sends one request per batch).
-      autoCommit: false,
-      // Batches of different partitions are handled concurrently (each partition stays in order),
-      // so one batch's publish and commit round trips no longer hold up every other partition.
-      partitionsConsumedConcurrently: Math.min(16, options.topics.reduce((n, k) => n + (this.config.topics[k]?.partitions ?? 1), 0)),
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }) => {
-        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-        const topic = this.keyOf.get(batch.topic);
-        if (topic === undefined) return;
-        const records: IncomingRecord[] = batch.messages.map((m) => ({
-          topic,
-          key: m.key === null ? null : m.key.toString(),
-          value: m.value === null ? null : m.value.toString(),
-          partition: batch.partition,
-          offset: m.offset,
-          timestamp: Number(m.timestamp),
-        }));
-        // kafkajs heartbeats only between batches: a handler waiting for a publish through a
-        // failover would let the group session lapse and lose the consumer its partitions.
-        const startedAt = Date.now();
-        let reported = false;
-        const beat = setInterval(() => {
-          void heartbeat().catch(() => {});
-          // Every partition this consumer fetches from the same broker waits for this batch.
-          if (!reported && Date.now() - startedAt > SLOW_BATCH_MS) {
-            reported = true;
-            appendLog(this.logFile, 'batch handler still running', { group: options.group, topic: batch.topic, partition: batch.partition, ms: Date.now() - startedAt });
-          }
-        }, 1000);
-        try {
-          await handler(records);
-        } finally {
-          clearInterval(beat);
-          if (reported) appendLog(this.logFile, 'batch handler done', { group: options.group, topic: batch.topic, partition: batch.partition, ms: Date.now() - startedAt });
-        }
-        resolveOffset(batch.lastOffset());
-        // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits
-        // them even while the consumer is stopping: a batch applied just before close() stays read.
-        if (committer && this.lease) {
-          // The active central commits what it consumed inside its transactions, after the
-          // records that answer it (the lane keeps that order): a fenced old active cannot move
-          // the group's offsets either. Not awaited, so the next batch need not wait for a
-          // transaction of offsets alone; a failed commit is carried by the next one, and a
-          // central that dies first has its successor apply those records again (idempotently).
-          const lane = this.txLane;
-          if (!lane) throw new NotLeaderError('this central is not the active one');
-          lane.commitOffsets(options.group, uncommittedOffsets().topics);
-        } else if (committer) await committer.commit(() => commitOffsetsIfNecessary(uncommittedOffsets()));
-        await heartbeat();
-      },
-    });
-    const close = async () => {
-      closing = true;
-      if (!this.consumers.delete(consumer)) return;
-      await consumer.disconnect().catch(() => {});
-    };
-    return { ready, close };
+  subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<Subscription> {
+    return startConsumer(this.consumerHost, options, handler);
   }
+
+  /** What a consumer of this bus shares with it (kafka-consumer.ts). */
+  private readonly consumerHost: ConsumerHost;
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -387,77 +286,3 @@ function groupByTopic(records: OutgoingRecord[], nameOf: Record<TopicKey, string
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** How long the cluster probe waits for a verdict, past the connection timeout. */
-const PROBE_GRACE_MS = 2000;
-
-/**
- * A probe's error that says the broker cannot be reached (refused, reset, or no connection within
- * the connection timeout), as opposed to one that answers slowly.
- */
-export function unreachable(error: unknown): boolean {
-  for (let e = error as { name?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSConnectionClosedError') return true;
-    e = (e.originalError ?? e.cause) as typeof e;
-  }
-  return false;
-}
-
-/**
- * Whether the cluster can be reached: false only when most bootstrap brokers cannot be connected
- * to (each is asked on its own client, so a dead one cannot hide a live one). A broker that takes
- * its connection and answers late is slow, not gone: under load (40 processes on 2 cores while a
- * broker failed over) the two live brokers' answers came after 1.5 s, and after 3 s, and each
- * time the active central stepped down for nothing and took over again, a 20 s stall. A machine
- * that is cut off cannot connect at all, and gets its verdict at the connection timeout.
- */
-export async function clusterAnswers(config: EvchargeConfig, logFile: string): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  // A majority, not any one: a central cut off together with the broker on its own machine still
-  // hears that broker, which is cut off too.
-  const n = config.brokers.length;
-  const needed = Math.floor(n / 2) + 1;
-  const heard: Record<string, string> = {};
-  return new Promise<boolean>((resolve) => {
-    let answered = 0;
-    let gone = 0;
-    let done = false;
-    const verdict = (v: boolean) => {
-      if (done) return;
-      done = true;
-      appendLog(logFile, 'cluster probe', { reachable: v, brokers: heard });
-      resolve(v);
-    };
-    timer = setTimeout(() => verdict(gone <= n - needed), config.connectionTimeoutMs + PROBE_GRACE_MS);
-    for (const broker of config.brokers) {
-      heard[broker] = 'no answer yet';
-      // No retries: the client's own retrier would try a refused connection again for as long as the
-      // probe waits.
-      const { kafka } = createKafka({ ...config, brokers: [broker], retry: { ...config.retry, retries: 0 } }, { role: 'central', id: 'probe' }, { requestTimeoutMs: config.connectionTimeoutMs + PROBE_GRACE_MS, logFile });
-      const admin = kafka.admin({ retry: { retries: 0 } });
-      // Connecting is asking: the client connects to its one broker and asks it which API
-      // versions it serves. Not a metadata request: kafkajs sends that to any broker it has
-      // heard of, and a dead one then failed the live broker's probe.
-      admin
-        .connect()
-        .then(
-          () => {
-            heard[broker] = 'answered';
-            if (++answered >= needed) verdict(true);
-          },
-          (e: unknown) => {
-            // A refusal is an answer: the broker is there.
-            if ((e as Error).name === 'KafkaJSProtocolError') {
-              heard[broker] = `answered: ${(e as Error).message}`;
-              if (++answered >= needed) verdict(true);
-              return;
-            }
-            const down = unreachable(e);
-            heard[broker] = `${down ? 'gone' : 'slow'}: ${(e as Error).name}: ${(e as Error).message}`;
-            if (down && ++gone > n - needed) verdict(false);
-          },
-        )
-        .finally(() => void admin.disconnect().catch(() => {}));
-    }
-  }).finally(() => clearTimeout(timer));
-}

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load-config.js';
-import { clusterAnswers, unreachable } from '../../src/kafka/kafka-bus.js';
+import { clusterAnswers, unreachable } from '../../src/kafka/cluster-probe.js';
 import { TEST_BROKERS, isolatedConfigYaml, uniqueTag } from '../helpers/kafka-env.js';
 
 // The lease's probe: an active central whose lease went silent stays active only when most of the
