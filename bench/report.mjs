@@ -50,6 +50,7 @@ export function renderMarkdown(r) {
     lines.push(`| 5 | … consumer lag (max / last / mean of 2nd half, records) | ${num(s.lag.max)} / ${num(s.lag.last)} / ${num(s.lag.meanSecondHalf)} | bounded${mark(s.keepsUp)} |`);
     const tr = s.tui?.renderMs;
     lines.push(`| 5 | … TUI render time per frame (p50 / p99 / max) | ${tr ? `${f(tr.p50, ' ms')} / ${f(tr.p99, ' ms')} / ${f(tr.max, ' ms')} (${s.tui.frames} frames)` : `not measured: ${s.tui?.notMeasured ?? '–'}`} | ≤ 10 ms${tr ? mark(tr.p99 <= 10) : ''} |`);
+    if (s.watchingDriverCpuShare !== undefined) lines.push(`| 5 | … an idle driver on the same network meanwhile: CPU / RSS | ${pct(s.watchingDriverCpuShare)} (kernel ${pct(s.watchingDriverSysShare)}) / ${f(s.watchingDriverRssMaxMb, ' MB')} | ≤ 2 %${mark(s.watchingDriverCpuShare !== null && s.watchingDriverCpuShare <= 0.02)} |`);
     lines.push(`| 5 | … load offered by the simulator | ${num(s.simOutPerSecond)} msg/s, ${num(s.supplyingAtEnd)} supplying, ${num(s.suppliesCompleted)} supplies completed | |`);
   }
   lines.push(...securityRows(r.security));

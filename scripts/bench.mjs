@@ -258,11 +258,14 @@ async function phaseLatency() {
 // ---------------------------------------------------------------------------------------------
 // (5) scale and (6) growth: N CPs (all supplying, telemetry + heartbeat at 1 Hz) for S seconds
 // ---------------------------------------------------------------------------------------------
-async function loadRun(n, seconds, { tui = false } = {}) {
+async function loadRun(n, seconds, { tui = false, watchingDriver = false } = {}) {
   const cfg = isolatedConfig(newTag(`n${n}`), topicSettings);
   configs.push(cfg);
   const central = centralProcess(cfg, { tui, nodeArgs: profArgs });
   await waitServing(central);
+  // An idle driver (its menu, headless) on the same network: what N other CPs' supplies cost it.
+  const watcher = watchingDriver ? track(new BinProcess(['driver', '--id', 'BENCHWATCH', '--config', cfg.path], { name: 'watching-driver', nodeArgs: profArgs })) : null;
+  if (watcher) await watcher.waitFor((e) => e.kind === 'kafka-connected', 'the watching driver connected', 60000);
   const tuiState = tui ? await Promise.race([central.waitFor((e) => e.kind === 'tui-started' || e.kind === 'tui-unavailable', 'tui start', 10000), sleep(10000).then(() => null)]) : null;
   const sim = track(new BinProcess(simArgs(cfg, { cps: n, drivers: n, seconds, supplySeconds: Math.max(10, seconds / 2), pause: 0.5 }), { name: `sim-${n}` }));
   const running = await sim.waitFor((e) => e.kind === 'sim-report' && e.phase === 'running', 'sim running', 180_000);
@@ -270,6 +273,8 @@ async function loadRun(n, seconds, { tui = false } = {}) {
   cpu.mark();
   const simCpu = new ProcSampler(sim.pid, 1000);
   simCpu.mark();
+  const watcherCpu = watcher ? new ProcSampler(watcher.pid, 1000) : null;
+  watcherCpu?.mark();
   if (tui) central.signal('SIGUSR2');
   // A fresh admin per run: one that saw earlier runs' topics deleted keeps stale metadata.
   const lagAdmin = kafka.admin();
@@ -282,6 +287,9 @@ async function loadRun(n, seconds, { tui = false } = {}) {
   cpu.stop();
   const simCpuSummary = simCpu.summary();
   simCpu.stop();
+  const watcherSummary = watcherCpu?.summary() ?? null;
+  watcherCpu?.stop();
+  await watcher?.stop();
   await lag.finish();
   await lagAdmin.disconnect().catch(() => {});
   await sim.exited;
@@ -307,6 +315,7 @@ async function loadRun(n, seconds, { tui = false } = {}) {
     centralSysShare: cpuSummary.sysShareMean,
     centralCpuShareP90: cpuSummary.cpuShareP90,
     centralRssMaxMb: cpuSummary.rssMaxMb,
+    ...(watcherSummary && { watchingDriverCpuShare: watcherSummary.cpuShareMean, watchingDriverSysShare: watcherSummary.sysShareMean, watchingDriverRssMaxMb: watcherSummary.rssMaxMb }),
     lag: lagSummary,
     authRoundTripMs: summary.authRoundTripMs,
     firstTelemetryMs: summary.firstTelemetryMs,
@@ -327,6 +336,7 @@ async function loadRun(n, seconds, { tui = false } = {}) {
   log(
     `N=${n}${tui ? ' (TUI)' : ''}: central CPU ${round((cpuSummary.cpuShareMean ?? 0) * 100, 1)} % of a core (kernel ${round((cpuSummary.sysShareMean ?? 0) * 100, 1)} %), RSS ${cpuSummary.rssMaxMb} MB, ` +
       `lag max ${lagSummary.max} last ${lagSummary.last}; sim sent ${offered}/s (CPU ${round((simCpuSummary.cpuShareMean ?? 0) * 100, 1)} %); supplies ${summary.suppliesCompleted}; keeps up: ${result.keepsUp}` +
+      (watcherSummary ? `; an idle driver ${round((watcherSummary.cpuShareMean ?? 0) * 100, 1)} % of a core (kernel ${round((watcherSummary.sysShareMean ?? 0) * 100, 1)} %)` : '') +
       (result.tui?.renderMs ? `; frame p50 ${result.tui.renderMs.p50} ms p99 ${result.tui.renderMs.p99} ms (${result.tui.frames})` : ''),
   );
   await deleteTopics(kafka, cfg);
@@ -334,7 +344,7 @@ async function loadRun(n, seconds, { tui = false } = {}) {
 }
 
 async function phaseScale() {
-  results.scale = await loadRun(P.scale.cps, P.scale.seconds, { tui: true });
+  results.scale = await loadRun(P.scale.cps, P.scale.seconds, { tui: true, watchingDriver: true });
 }
 
 // ---------------------------------------------------------------------------------------------

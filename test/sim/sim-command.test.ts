@@ -64,6 +64,7 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   assert.ok(results['ingest'].perSecond > 0);
   assert.ok(results['latency'].authRoundTripMs.count > 0);
   assert.ok(results['scale'].centralRssMaxMb > 0);
+  assert.equal(typeof results['scale'].watchingDriverCpuShare, 'number', 'the idle driver was measured');
   assert.ok(results['growth'].length > 0);
   // Record protection: sealed ingest and round trips, nothing refused, ratios to the plain run.
   for (const p of ['sign', 'encrypt']) {
@@ -78,6 +79,7 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
   assert.match(md, /\| CPU \|/);
   assert.match(md, /authorization round trip/);
+  assert.match(md, /an idle driver on the same network meanwhile: CPU \/ RSS \| [\d.]+ %/);
   assert.match(md, /takeover: kill -9 of the active central/);
   assert.match(md, /records encrypt: ingest \(\d+ B sealed\) as a ratio to off/);
 });

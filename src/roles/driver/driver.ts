@@ -1,3 +1,4 @@
+import type { IncomingRecord } from '../../bus/bus.js';
 import { randomUUID } from 'node:crypto';
 import type { CpRecord, Message, Ticket } from '../../protocol/index.js';
 import { roundEur, roundKwh } from '../../protocol/index.js';
@@ -80,6 +81,27 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
     cpList = null;
   };
 
+  /**
+   * A cp-state record that leaves this CP's line in the list as it is: most are central's
+   * republished live figures (every few seconds per supply). Such a record is not applied, so it
+   * need not be validated either; anything that might change the list is decoded in full.
+   */
+  const sameCatalogue = (record: IncomingRecord): boolean => {
+    const before = record.key === null || record.value === null ? undefined : cps.get(record.key);
+    if (!before) return false;
+    let payload: unknown;
+    try {
+      const envelope = JSON.parse(record.value!) as { type?: unknown; payload?: unknown };
+      if (envelope.type !== 'cp.state') return false;
+      payload = envelope.payload;
+    } catch {
+      return false;
+    }
+    if (typeof payload !== 'object' || payload === null) return false;
+    const p = payload as Record<string, unknown>;
+    return p['id'] === before.id && p['state'] === before.state && p['location'] === before.location && p['pricePerKwh'] === before.pricePerKwh && p['maxKw'] === before.maxKw;
+  };
+
   const apply = (message: Message) => {
     switch (message.type) {
       case 'auth.response': {
@@ -153,16 +175,25 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
     store.changed();
   };
 
-  const mainSub = await bus.subscribe({ group: options.groups.main, topics: ['auth-response', 'driver-updates'], commit: true }, async (records) => {
+  // Only this driver's partition of each: on a busy network the others' progress is never fetched.
+  const mainSub = await bus.subscribe({ group: options.groups.main, topics: ['auth-response', 'driver-updates'], commit: true, onlyKey: id }, async (records) => {
     for (const message of ownInbox.decode(records)) apply(message);
     store.changed();
     await out.flush();
   });
-  const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false }, async (records) => {
-    readStateBatch(records, stateInbox, apply, (cpId) => {
-      // The operator forgot this CP: it leaves the list.
-      if (cps.delete(cpId)) cpList = null;
-    });
+  // The catalogue may lag a second: on a busy network (1,000 supplies) it is a few fetches a
+  // second instead of one per handful of records.
+  const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false, gatherMs: 1000 }, async (records) => {
+    readStateBatch(
+      records,
+      stateInbox,
+      apply,
+      (cpId) => {
+        // The operator forgot this CP: it leaves the list.
+        if (cps.delete(cpId)) cpList = null;
+      },
+      sameCatalogue,
+    );
     if (cpList === null) store.changed();
     await out.flush();
   });

@@ -13,9 +13,16 @@ export function forgottenCp(record: IncomingRecord): string | null {
 
 /**
  * Applies a cp-state batch in order: decoded messages to `onMessage`, tombstones to `onForgotten`
- * (a CP forgotten and registered again must end up known, so order matters).
+ * (a CP forgotten and registered again must end up known, so order matters). `unchanged`: a
+ * record this reader can tell changes nothing it keeps, which it need not decode and validate.
  */
-export function readStateBatch(records: IncomingRecord[], inbox: Inbox, onMessage: (message: Message) => void, onForgotten: (cpId: string) => void): void {
+export function readStateBatch(
+  records: IncomingRecord[],
+  inbox: Inbox,
+  onMessage: (message: Message) => void,
+  onForgotten: (cpId: string) => void,
+  unchanged?: (record: IncomingRecord) => boolean,
+): void {
   let run: IncomingRecord[] = [];
   const flush = () => {
     if (run.length === 0) return;
@@ -25,7 +32,7 @@ export function readStateBatch(records: IncomingRecord[], inbox: Inbox, onMessag
   for (const record of records) {
     const cpId = forgottenCp(record);
     if (cpId === null) {
-      run.push(record);
+      if (!unchanged?.(record)) run.push(record);
       continue;
     }
     flush();
