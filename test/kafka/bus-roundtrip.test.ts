@@ -1,19 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingRecord } from '../../src/bus/bus.js';
-import { connectKafka, type KafkaConnection } from '../../src/kafka/connect.js';
+import { busConnections } from '../helpers/bus-connections.js';
 import { isolatedConfig, uniqueTag } from '../helpers/kafka-env.js';
 
 const config = isolatedConfig(uniqueTag(), { partitions: 3 });
-const opened: KafkaConnection[] = [];
-const connect = async () => {
-  const c = await connectKafka(config, { who: { role: 'test' } });
-  opened.push(c);
-  return c;
-};
-after(async () => {
-  for (const c of opened) await c.bus.close();
-});
+const connect = busConnections(config);
 
 /** Collects records until `count` have arrived, or fails after `ms`. */
 function collector(count: number, ms = 20000) {

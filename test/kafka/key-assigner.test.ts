@@ -1,22 +1,14 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingRecord } from '../../src/bus/bus.js';
-import { connectKafka, type KafkaConnection } from '../../src/kafka/connect.js';
+import { busConnections } from '../helpers/bus-connections.js';
 import { partitionOfKey } from '../../src/kafka/key-assigner.js';
 import { isolatedConfig, uniqueTag } from '../helpers/kafka-env.js';
 
 // A driver reads its answers with `onlyKey`: its group is assigned only the partition its key
 // lands on. That is only right if it is the partition the producers put the key's records on.
 const config = isolatedConfig(uniqueTag(), { partitions: 3 });
-const opened: KafkaConnection[] = [];
-const connect = async () => {
-  const c = await connectKafka(config, { who: { role: 'test' } });
-  opened.push(c);
-  return c;
-};
-after(async () => {
-  for (const c of opened) await c.bus.close();
-});
+const connect = busConnections(config);
 
 const keys = Array.from({ length: 24 }, (_, i) => `DRIVER${String(i + 1).padStart(3, '0')}`);
 

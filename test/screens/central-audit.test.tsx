@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCentral } from '../../src/roles/central/index.js';
 import { AuditTrail } from '../../src/roles/shared/audit.js';
 import { newCounters } from '../../src/roles/shared/counters.js';
 import { Outbox } from '../../src/roles/shared/outbox.js';
 import { encodeMessage } from '../../src/protocol/index.js';
 import { CentralScreen } from '../../src/screens/central/central-screen.js';
-import { joinNetwork, testNet } from '../helpers/embedded-net.js';
 import { advance, KEYS, renderScreen, stripAnsi, waitFor } from './helpers.js';
-import { CP_SPECS, spy, type Network } from './net.js';
+import { spy, startNetwork, type Network } from './net.js';
 
 /** The network of net.ts, with a central that reads the audit topic as the TUI's does. */
-async function startAuditedNetwork(): Promise<Network> {
-  const net = testNet();
-  const central = await startCentral({ bus: net.bus, clock: net.clock, principal: 'central', groups: { main: 'central-group', state: 'central-state', lease: 'central-lease', audit: 'central-group-audit-1' } });
-  return joinNetwork(
-    net,
-    central,
-    CP_SPECS.map((s) => ({ groups: { main: `cp-${s.id}-group` }, rampMs: 1000, ...s })),
-    { groups: { main: 'driver-D1-group', state: 'driver-D1-state' }, id: 'DRIVER001' },
-    2000,
-  );
-}
+const startAuditedNetwork = (): Promise<Network> => startNetwork({ principal: 'central', groups: { main: 'central-group', state: 'central-state', lease: 'central-lease', audit: 'central-group-audit-1' } });
 
 /** The lines of the audit view: between the totals and the event log. */
 const auditRows = (frame: string) => frame.split('── events')[0]!.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l.trim()));

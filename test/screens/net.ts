@@ -9,13 +9,16 @@ export const CP_SPECS = [
 
 export type Network = EmbeddedNetwork;
 
-/** Central, the three CPs above (registered) and DRIVER001, on the embedded bus with a fake clock. */
-export async function startNetwork(): Promise<Network> {
+/**
+ * Central, the three CPs above (registered) and DRIVER001, on the embedded bus with a fake clock.
+ * `central`: more of central's options (its principal, the audit reader's group).
+ */
+export async function startNetwork(central: Partial<Parameters<typeof startCentral>[0]> = {}): Promise<Network> {
   const net = testNet();
-  const central = await startCentral({ bus: net.bus, clock: net.clock, groups: { main: 'central-group', state: 'central-state', lease: 'central-lease' } });
+  const role = await startCentral({ bus: net.bus, clock: net.clock, ...central, groups: { main: 'central-group', state: 'central-state', lease: 'central-lease', ...central.groups } });
   return joinNetwork(
     net,
-    central,
+    role,
     CP_SPECS.map((s) => ({ groups: { main: `cp-${s.id}-group` }, rampMs: 1000, ...s })),
     { groups: { main: 'driver-D1-group', state: 'driver-D1-state' }, id: 'DRIVER001' },
     2000,
