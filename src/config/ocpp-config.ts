@@ -9,11 +9,12 @@ import { ID_PATTERN } from '../protocol/ids.js';
  *     listen: 0.0.0.0:8887          # where stations connect: ws://HOST:PORT/<path>/<station id>
  *     path: /ocpp
  *     heartbeat_interval_s: 60      # told to each station in the BootNotification answer
+ *     connection_timeout_s: 60      # an authorized idTag's wait for the station's StartTransaction
  *     station_defaults: { location: unknown, price_per_kwh: 0.35, max_kw: 22 }
  *     stations:
  *       GARAGE-1: { location: "Garage, bay 1", price_per_kwh: 0.29, max_kw: 11 }
  */
-export const OCPP_DEFAULTS = { listen: '0.0.0.0:8887', path: '/ocpp', heartbeatIntervalS: 60, location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;
+export const OCPP_DEFAULTS = { listen: '0.0.0.0:8887', path: '/ocpp', heartbeatIntervalS: 60, connectionTimeoutS: 60, location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;
 
 const stationSchema = z
   .object({
@@ -28,6 +29,7 @@ export const ocppSchema = z
     listen: z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:8887').optional(),
     path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'expected a URL path starting with "/", e.g. /ocpp').optional(),
     heartbeat_interval_s: z.number().int().min(1).max(86_400).optional(),
+    connection_timeout_s: z.number().int().min(1).max(3600).optional(),
     station_defaults: stationSchema.optional(),
     stations: z
       .record(z.string(), stationSchema)
@@ -55,6 +57,8 @@ export interface OcppConfig {
   /** Normalised: starts with "/", no trailing "/". */
   path: string;
   heartbeatIntervalS: number;
+  /** A grant not followed by StartTransaction this long ends at 0 kWh (OCPP's ConnectionTimeOut). */
+  connectionTimeoutS: number;
   defaults: StationSettings;
   /** Per-station settings over the defaults, by station id. */
   stations: Record<string, StationSettings>;
@@ -82,6 +86,7 @@ export function resolveOcpp(file: OcppFile | undefined): OcppConfig {
     listen: file?.listen ?? OCPP_DEFAULTS.listen,
     path: normalisePath(file?.path ?? OCPP_DEFAULTS.path),
     heartbeatIntervalS: file?.heartbeat_interval_s ?? OCPP_DEFAULTS.heartbeatIntervalS,
+    connectionTimeoutS: file?.connection_timeout_s ?? OCPP_DEFAULTS.connectionTimeoutS,
     defaults,
     stations,
   };

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { RPCServer } from 'ocpp-rpc';
+import { systemClock } from '../bus/clock.js';
 import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
 import { startChargePoint, type ChargePoint, type ChargePointEventKind } from '../roles/cp/index.js';
 import { EventFeed, type RoleEvent } from '../roles/shared/events.js';
@@ -116,6 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       settings,
       heartbeatIntervalS: options.heartbeatIntervalS,
       bootWaitMs: options.bootWaitMs ?? 10_000,
+      connectionTimeoutMs: options.connectionTimeoutMs,
+      clock: systemClock,
       driver,
       events,
       nextTransactionId: () => ++transactionId,

@@ -1,3 +1,4 @@
+import type { Clock } from '../bus/clock.js';
 import type { StationSettings } from '../config/ocpp-config.js';
 import type { ChargePoint, ExternalHardware, Registration } from '../roles/cp/index.js';
 import type { DriverLink } from './driver-link.js';
@@ -8,6 +9,7 @@ import type { GatewayEventKind, OcppLink } from './types.js';
 interface Grant {
   idTag: string;
   sessionId: string;
+  timer: unknown;
 }
 
 /** A transaction the station started: its id is the station's name for the evcharge session. */
@@ -24,6 +26,12 @@ export interface StationDeps {
   settings: StationSettings;
   heartbeatIntervalS: number;
   bootWaitMs: number;
+  /**
+   * How long a grant waits for the station's StartTransaction (OCPP's ConnectionTimeOut): then
+   * the supply ends at 0 kWh, so neither the driver nor the CP stays held by a car that never came.
+   */
+  connectionTimeoutMs: number;
+  clock: Clock;
   driver: DriverLink;
   events: { emit(kind: GatewayEventKind, text: string, data?: Record<string, unknown>): void };
   /** Starts this station's CP with the station as its hardware. */
@@ -62,8 +70,22 @@ export class Station {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.dropGrant();
     const cp = await this.cpStarted.catch(() => null);
-    await cp?.close();
+    await cp?.close().catch(() => {});
+  }
+
+  private dropGrant(): void {
+    if (this.grant) this.deps.clock.clearTimeout(this.grant.timer);
+    this.grant = null;
+  }
+
+  /** Ends a supply the station never started (0 kWh: nothing flowed). */
+  private async endUnstarted(why: string): Promise<void> {
+    const sessionId = this.grant?.sessionId;
+    this.dropGrant();
+    const ended = await this.cp?.stationEnded(0).catch(() => null);
+    if (ended?.ok && sessionId) this.emit('transaction-stopped', `session ${sessionId.slice(0, 8)} ended before the station started it: ${why}`, { sessionId, kwh: 0, reason: why });
   }
 
   private emit(kind: GatewayEventKind, text: string, data: Record<string, unknown> = {}): void {
@@ -73,10 +95,11 @@ export class Station {
   /** The CP, registered with central (or the registration's outcome once it waited `ms`). */
   private async registered(ms: number): Promise<{ cp: ChargePoint; registration: Registration }> {
     const cp = await this.cpStarted;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<Registration>((resolve) => (timer = setTimeout(() => resolve('registering'), ms)));
+    const { clock } = this.deps;
+    let timer: unknown;
+    const waited = new Promise<Registration>((resolve) => (timer = clock.setTimeout(() => resolve('registering'), ms)));
     const registration = await Promise.race([cp.registered, waited]);
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     return { cp, registration };
   }
 
@@ -118,7 +141,12 @@ export class Station {
     if (this.grant?.idTag === idTag) return { kind: 'granted', sessionId: this.grant.sessionId };
     await this.registered(this.deps.bootWaitMs);
     const outcome = await this.deps.driver.authorize(idTag, this.id);
-    if (outcome.kind === 'granted') this.grant = { idTag, sessionId: outcome.sessionId };
+    if (outcome.kind === 'granted') {
+      const timer = this.deps.clock.setTimeout(() => {
+        if (this.grant?.sessionId === outcome.sessionId) void this.endUnstarted('no StartTransaction within the connection timeout');
+      }, this.deps.connectionTimeoutMs);
+      this.grant = { idTag, sessionId: outcome.sessionId, timer };
+    }
     const why = outcome.kind === 'denied' || outcome.kind === 'bad-id' ? `: ${outcome.reason}` : outcome.kind === 'no-answer' ? ': central did not answer' : '';
     this.emit('authorize', `idTag ${idTag}: ${idTagStatus(outcome)}${why}`, {
       idTag,
@@ -139,7 +167,7 @@ export class Station {
     const transactionId = this.deps.nextTransactionId();
     const status = idTagStatus(outcome);
     if (outcome.kind !== 'granted') return { transactionId, idTagInfo: { status } };
-    this.grant = null;
+    this.dropGrant();
     this.tx = { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, last: { kw: 0, kwh: 0 } };
     this.emit('transaction-started', `transaction ${transactionId} for ${p.idTag} (session ${outcome.sessionId.slice(0, 8)}), meter ${p.meterStart} Wh`, {
       transactionId,
@@ -190,8 +218,7 @@ export class Station {
     const tx = this.tx;
     if (tx?.sessionId !== sessionId) {
       // Granted, but the station has not started it: nothing is flowing, the supply ends at 0 kWh.
-      if (this.grant?.sessionId === sessionId) this.grant = null;
-      await this.cp?.stationEnded(0);
+      await this.endUnstarted('stopped by central');
       return;
     }
     await this.callStation('RemoteStopTransaction', { transactionId: tx.transactionId }, 'remote-stop', `transaction ${tx.transactionId}`);

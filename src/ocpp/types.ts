@@ -45,6 +45,8 @@ export interface GatewayOptions {
   /** `/ocpp`: stations connect at ws://host:port/ocpp/<station id>. */
   path: string;
   heartbeatIntervalS: number;
+  /** How long an authorized idTag waits for the station's StartTransaction. */
+  connectionTimeoutMs: number;
   settings: (stationId: string) => StationSettings;
   /** How long an Authorize waits for central's answer. */
   answerTimeoutMs: number;

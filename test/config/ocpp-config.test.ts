@@ -20,6 +20,7 @@ test('without an ocpp section the gateway listens on 0.0.0.0:8887 at /ocpp and s
   assert.equal(c.ocpp.listen, '0.0.0.0:8887');
   assert.equal(c.ocpp.path, '/ocpp');
   assert.equal(c.ocpp.heartbeatIntervalS, 60);
+  assert.equal(c.ocpp.connectionTimeoutS, 60);
   assert.deepEqual(stationSettings(c.ocpp, 'ANY'), { location: 'unknown', pricePerKwh: 0.35, maxKw: 22 });
 });
 
@@ -29,6 +30,7 @@ test('a station section overrides the defaults key by key; other stations get th
     '  listen: 127.0.0.1:9000',
     '  path: /ocpp/v16/',
     '  heartbeat_interval_s: 30',
+    '  connection_timeout_s: 90',
     '  station_defaults: { location: Depot, price_per_kwh: 0.3 }',
     '  stations:',
     '    GARAGE-1: { location: "Garage, bay 1", max_kw: 11 }',
@@ -36,6 +38,7 @@ test('a station section overrides the defaults key by key; other stations get th
   assert.equal(c.ocpp.listen, '127.0.0.1:9000');
   assert.equal(c.ocpp.path, '/ocpp/v16', 'no trailing slash');
   assert.equal(c.ocpp.heartbeatIntervalS, 30);
+  assert.equal(c.ocpp.connectionTimeoutS, 90);
   assert.deepEqual(stationSettings(c.ocpp, 'GARAGE-1'), { location: 'Garage, bay 1', pricePerKwh: 0.3, maxKw: 11 });
   assert.deepEqual(stationSettings(c.ocpp, 'OTHER'), { location: 'Depot', pricePerKwh: 0.3, maxKw: 22 });
 });

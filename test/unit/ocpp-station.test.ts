@@ -8,7 +8,7 @@ import type { OcppLink } from '../../src/ocpp/types.js';
 import { startChargePoint, type ChargePoint } from '../../src/roles/cp/index.js';
 import type { Central } from '../../src/roles/central/index.js';
 import type { RoleEvent } from '../../src/roles/shared/events.js';
-import { send, testNet, type TestNet } from './helpers.js';
+import { run, send, testNet, type TestNet } from './helpers.js';
 import { startTestCentral } from './fakes.js';
 import { until } from './network.js';
 
@@ -59,6 +59,8 @@ async function harness(ids: string[]): Promise<Harness> {
       settings: { location: 'Depot', pricePerKwh: 0.5, maxKw: 11 },
       heartbeatIntervalS: 60,
       bootWaitMs: 5000,
+      connectionTimeoutMs: 60_000,
+      clock: net.clock,
       driver,
       events: { emit: () => {} },
       nextTransactionId: () => ++tx,
@@ -149,5 +151,17 @@ test('central stopping a CP granted but not yet started ends the supply at 0 kWh
   await h.call('ST1', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Unavailable' });
   await until(h.net, Promise.resolve(), 300);
   assert.equal(cpState(h, 'ST1'), 'OUT_OF_SERVICE');
+  await h.close();
+});
+
+test('an authorized idTag whose StartTransaction never comes is released after the connection timeout, at 0 kWh', async () => {
+  const h = await harness(['ST1']);
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted');
+  await until(h.net, Promise.resolve(), 500);
+  assert.equal(cpState(h, 'ST1'), 'CHARGING');
+  await run(h.net, 61_000, 1000);
+  assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['driverId']]), [[0, 'D1']]);
+  assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted', 'the driver may ask again');
   await h.close();
 });

@@ -42,6 +42,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
       cpGroup: (id) => groupFor(config, 'cp', id),
       ...address,
       heartbeatIntervalS: config.ocpp.heartbeatIntervalS,
+      connectionTimeoutMs: config.ocpp.connectionTimeoutS * 1000,
       settings: (id) => stationSettings(config.ocpp, id),
       answerTimeoutMs: config.driverAnswerTimeoutMs,
       onEvent: print,
