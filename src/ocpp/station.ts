@@ -52,6 +52,8 @@ export class Station {
   private cp: ChargePoint | null = null;
   private readonly cpStarted: Promise<ChargePoint>;
   private grant: Grant | null = null;
+  /** idTags this station's own Authorize (or StartTransaction) is asking central for right now. */
+  private readonly authorizing = new Set<string>();
   private tx: Transaction | null = null;
   private outOfServiceByCentral = false;
   private closed = false;
@@ -60,6 +62,7 @@ export class Station {
     this.id = deps.link.identity;
     this.registerHandlers();
     this.cpStarted = deps.startCp({
+      supplyStarted: (sessionId, driverId) => void this.supplyStarted(sessionId, driverId),
       stopRequested: (sessionId) => void this.stopRequested(sessionId),
       serviceChanged: (inService) => void this.serviceChanged(inService),
     });
@@ -73,6 +76,15 @@ export class Station {
     this.dropGrant();
     const cp = await this.cpStarted.catch(() => null);
     await cp?.close().catch(() => {});
+  }
+
+  /** A grant waits for the station's StartTransaction, at most the connection timeout. */
+  private holdGrant(idTag: string, sessionId: string): void {
+    this.dropGrant();
+    const timer = this.deps.clock.setTimeout(() => {
+      if (this.grant?.sessionId === sessionId) void this.endUnstarted('no StartTransaction within the connection timeout');
+    }, this.deps.connectionTimeoutMs);
+    this.grant = { idTag, sessionId, timer };
   }
 
   private dropGrant(): void {
@@ -140,13 +152,9 @@ export class Station {
   private async authorize(idTag: string): Promise<AuthOutcome> {
     if (this.grant?.idTag === idTag) return { kind: 'granted', sessionId: this.grant.sessionId };
     await this.registered(this.deps.bootWaitMs);
-    const outcome = await this.deps.driver.authorize(idTag, this.id);
-    if (outcome.kind === 'granted') {
-      const timer = this.deps.clock.setTimeout(() => {
-        if (this.grant?.sessionId === outcome.sessionId) void this.endUnstarted('no StartTransaction within the connection timeout');
-      }, this.deps.connectionTimeoutMs);
-      this.grant = { idTag, sessionId: outcome.sessionId, timer };
-    }
+    this.authorizing.add(idTag);
+    const outcome = await this.deps.driver.authorize(idTag, this.id).finally(() => this.authorizing.delete(idTag));
+    if (outcome.kind === 'granted') this.holdGrant(idTag, outcome.sessionId);
     const why = outcome.kind === 'denied' || outcome.kind === 'bad-id' ? `: ${outcome.reason}` : outcome.kind === 'no-answer' ? ': central did not answer' : '';
     this.emit('authorize', `idTag ${idTag}: ${idTagStatus(outcome)}${why}`, {
       idTag,
@@ -213,6 +221,18 @@ export class Station {
     return { idTagInfo: { status: 'Accepted' } };
   }
 
+  /**
+   * Central started a supply here. Asked for by this station's own Authorize: nothing to do. Asked
+   * for by a driver (`evcharge driver --cp`): RemoteStartTransaction, and the station's
+   * Authorize / StartTransaction for that idTag then find the grant.
+   */
+  private async supplyStarted(sessionId: string, driverId: string): Promise<void> {
+    if (this.grant?.sessionId === sessionId || this.tx?.sessionId === sessionId || this.authorizing.has(driverId)) return;
+    this.holdGrant(driverId, sessionId);
+    const status = await this.callStation('RemoteStartTransaction', { connectorId: 1, idTag: driverId }, 'remote-start', `for ${driverId}`);
+    if (status !== 'Accepted' && this.grant?.sessionId === sessionId) await this.endUnstarted(`the station answered RemoteStartTransaction ${status ?? 'with an error'}`);
+  }
+
   /** Central (or the driver, through central) stops the session: RemoteStopTransaction to the station. */
   private async stopRequested(sessionId: string): Promise<void> {
     const tx = this.tx;
@@ -231,13 +251,16 @@ export class Station {
     await this.callStation('ChangeAvailability', { connectorId: 0, type }, 'change-availability', type);
   }
 
-  private async callStation(action: string, params: Record<string, unknown>, kind: GatewayEventKind, what: string): Promise<void> {
-    if (this.closed) return;
+  /** A call to the station; its answer's status, or null when it failed (reported). */
+  private async callStation(action: string, params: Record<string, unknown>, kind: GatewayEventKind, what: string): Promise<string | null> {
+    if (this.closed) return null;
     try {
       const result = (await this.deps.link.call(action, params)) as { status?: string };
       this.emit(kind, `${action} ${what}: ${result.status ?? 'answered'}`, { action, ...params, status: result.status ?? null });
+      return result.status ?? null;
     } catch (e) {
       this.emit('call-failed', `${action} ${what} failed: ${(e as Error).message}`, { action, ...params, error: (e as Error).message });
+      return null;
     }
   }
 }

@@ -13,6 +13,7 @@ export const GATEWAY_EVENT_KINDS = [
   'authorize',
   'transaction-started',
   'transaction-stopped',
+  'remote-start',
   'remote-stop',
   'change-availability',
   'call-failed',

@@ -153,6 +153,38 @@ test('a station boots, authorizes, charges with meter values, is stopped from ce
   assert.deepEqual(await resumed, { connectorId: 0, type: 'Operative' });
 });
 
+test('evcharge driver --cp <station> starts the charge with RemoteStartTransaction, and its --kwh stop ends it with the station\'s meter', async () => {
+  const st = stations[0]!;
+  const remoteStart = nextCall(st, 'RemoteStartTransaction', { status: 'Accepted' });
+  const driver = net.driver('DRV2', ['--cp', 'OCPP1', '--kwh', '1.5']);
+  assert.deepEqual(await remoteStart, { connectorId: 1, idTag: 'DRV2' });
+  // As a station does with AuthorizeRemoteTxRequests: it asks first, and the grant is found.
+  assert.equal(((await st.call('Authorize', { idTag: 'DRV2' })) as { idTagInfo: { status: string } }).idTagInfo.status, 'Accepted');
+  const meterStart = 50_000;
+  const start = (await st.call('StartTransaction', { connectorId: 1, idTag: 'DRV2', meterStart, timestamp: new Date().toISOString() })) as { transactionId: number; idTagInfo: { status: string } };
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  let stopAsked = false;
+  const remoteStop = nextCall(st, 'RemoteStopTransaction', { status: 'Accepted' }).then((p) => ((stopAsked = true), p));
+  let wh = meterStart;
+  // The station's meter, once a second, until the driver's stop reaches it.
+  while (!stopAsked) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (stopAsked) break;
+    wh += 500;
+    await st.call('MeterValues', meterValues(start.transactionId, wh, 11_000));
+    assert.ok(wh < meterStart + 10_000, `no RemoteStopTransaction after ${(wh - meterStart) / 1000} kWh:\n${driver.outcome()}`);
+  }
+  assert.deepEqual(await remoteStop, { transactionId: start.transactionId });
+  await st.call('StopTransaction', { transactionId: start.transactionId, meterStop: wh, timestamp: new Date().toISOString(), reason: 'Remote' });
+  const { code } = await driver.exited;
+  assert.equal(code, 0, driver.outcome());
+  const tickets = driver.events.filter((e) => e.kind === 'ticket');
+  assert.equal(tickets.length, 1);
+  assert.equal(tickets[0]!['kwh'], (wh - meterStart) / 1000);
+  assert.ok(Number(tickets[0]!['kwh']) >= 1.5);
+  assert.equal(tickets[0]!['reason'], 'driver-stop');
+});
+
 test('closing the socket makes the CP DISCONNECTED on central', async () => {
   const st = stations[0]!;
   await st.close();

@@ -21,6 +21,7 @@ async function externalNetwork() {
         pricePerKwh: 0.4,
         maxKw: 11,
         external: {
+          supplyStarted: (sessionId, driverId) => told.push(`start ${sessionId} ${driverId}`),
           stopRequested: (sessionId) => told.push(`stop ${sessionId}`),
           serviceChanged: (inService) => told.push(inService ? 'in-service' : 'out-of-service'),
         },
@@ -66,7 +67,7 @@ test('central stopping an external CP asks the station, and the supply ends only
   const stopped = await net.central.stop('EXT1');
   assert.equal(stopped.ok, true);
   await flush(net);
-  assert.deepEqual(told, [`stop ${answer.sessionId}`, 'out-of-service']);
+  assert.deepEqual(told, [`start ${answer.sessionId} D1`, `stop ${answer.sessionId}`, 'out-of-service']);
   assert.equal(cp.store.getSnapshot().state, 'CHARGING', 'still supplying until the station ends it');
 
   const ticket = net.driver.ticketFor(answer.sessionId);
@@ -78,7 +79,7 @@ test('central stopping an external CP asks the station, and the supply ends only
 
   await net.central.resume('EXT1');
   await flush(net);
-  assert.deepEqual(told.slice(2), ['in-service']);
+  assert.deepEqual(told.slice(3), ['in-service']);
   await net.close();
 });
 

@@ -16,13 +16,15 @@ import { until } from './network.js';
 class FakeLink implements OcppLink {
   readonly handlers = new Map<string, (params: any) => unknown>();
   readonly calls: { action: string; params: Record<string, unknown> }[] = [];
+  /** What the station answers the gateway's calls, by action (default Accepted). */
+  readonly answers = new Map<string, string>();
   constructor(readonly identity: string) {}
   handle(action: string, handler: (params: any) => any): void {
     this.handlers.set(action, handler);
   }
   async call(action: string, params: Record<string, unknown>): Promise<unknown> {
     this.calls.push({ action, params });
-    return { status: 'Accepted' };
+    return { status: this.answers.get(action) ?? 'Accepted' };
   }
   async invoke(action: string, params: Record<string, unknown>): Promise<any> {
     const h = this.handlers.get(action);
@@ -163,5 +165,31 @@ test('an authorized idTag whose StartTransaction never comes is released after t
   assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['driverId']]), [[0, 'D1']]);
   assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
   assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted', 'the driver may ask again');
+  await h.close();
+});
+
+test("a driver's request at an OCPP station is a RemoteStartTransaction; the station's Authorize and StartTransaction for it find the grant", async () => {
+  const h = await harness(['ST1']);
+  const { link } = h.stations.get('ST1')!;
+  await send(h.net, 'driver.request', { requestId: randomUUID(), driverId: 'D9', cpId: 'ST1' }, { sender: 'driver:D9' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(link.calls, [{ action: 'RemoteStartTransaction', params: { connectorId: 1, idTag: 'D9' } }]);
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D9' })).idTagInfo.status, 'Accepted');
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D9', meterStart: 100, timestamp: new Date().toISOString() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  await h.call('ST1', 'StopTransaction', { transactionId: start.transactionId, meterStop: 2100, timestamp: new Date().toISOString(), reason: 'EVDisconnected' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(tickets(h).map((t) => [t['driverId'], t['kwh'], t['reason']]), [['D9', 2, 'unplugged']]);
+  assert.equal(link.calls.length, 1, 'its own start is not remote-started again');
+  await h.close();
+});
+
+test('a station that rejects RemoteStartTransaction ends the supply at 0 kWh at once', async () => {
+  const h = await harness(['ST1']);
+  h.stations.get('ST1')!.link.answers.set('RemoteStartTransaction', 'Rejected');
+  await send(h.net, 'driver.request', { requestId: randomUUID(), driverId: 'D9', cpId: 'ST1' }, { sender: 'driver:D9' });
+  await until(h.net, Promise.resolve(), 1000);
+  assert.deepEqual(tickets(h).map((t) => [t['driverId'], t['kwh']]), [['D9', 0]]);
+  assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
   await h.close();
 });

@@ -17,6 +17,7 @@ export function onStart(ctx: CpContext, p: PayloadOf<'cmd.start-supply'>): void 
   // An external station's meter sends telemetry reading by reading (external-meter.ts).
   if (!ctx.external) ctx.telemetryTimer = ctx.clock.setInterval(() => sendTelemetry(ctx), ctx.telemetryMs);
   ctx.events.emit('supply-started', `${ctx.id} supplying ${p.driverId} (session ${p.sessionId.slice(0, 8)})`, { sessionId: p.sessionId, driverId: p.driverId });
+  ctx.external?.supplyStarted(p.sessionId, p.driverId);
 }
 
 export function onStop(ctx: CpContext, p: PayloadOf<'cmd.stop-supply'>): void {

@@ -50,6 +50,8 @@ export interface ChargePointOptions {
 
 /** What an external station is told; it answers through `ChargePoint.reading` and `stationEnded`. */
 export interface ExternalHardware {
+  /** Central started a supply here for this driver (the station is to start it if it did not ask itself). */
+  supplyStarted(sessionId: string, driverId: string): void;
   /** Central stopped this session: the station ends it and reports its final meter with `stationEnded`. */
   stopRequested(sessionId: string): void;
   /** Central put the CP out of service (false) or back in service (true). */
