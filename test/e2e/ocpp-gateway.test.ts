@@ -185,12 +185,23 @@ test('evcharge driver --cp <station> starts the charge with RemoteStartTransacti
   assert.equal(tickets[0]!['reason'], 'driver-stop');
 });
 
-test('closing the socket makes the CP DISCONNECTED on central', async () => {
+test('closing the socket makes the CP DISCONNECTED on central; reconnected, it is AVAILABLE again and its Faulted status reaches central', async () => {
   const st = stations[0]!;
   await st.close();
   await gateway.waitForKind('station-disconnected', { cpId: 'OCPP1' });
   await central.waitForKind('cp-disconnected', { cpId: 'OCPP1' }, 10000);
   await central.waitForCpState('OCPP1', 'DISCONNECTED');
+
+  // Back on the same gateway: the same CP instance, accepted again at once; its faults reach central.
+  const again = station(endpoint, 'OCPP1');
+  await again.connect();
+  const boot = (await again.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test-station' })) as { status: string };
+  assert.equal(boot.status, 'Accepted');
+  await central.waitForCpState('OCPP1', 'AVAILABLE');
+  await again.call('StatusNotification', { connectorId: 0, errorCode: 'GroundFailure', status: 'Faulted' });
+  await central.waitForCpState('OCPP1', 'FAULTED');
+  await again.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
+  await central.waitForCpState('OCPP1', 'AVAILABLE');
 });
 
 test('the handshake refuses another subprotocol, a bad station id and another path', async () => {
