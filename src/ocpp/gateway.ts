@@ -28,7 +28,7 @@ interface RpcClient {
   identity: string;
   handle(method: string, handler: (call: { params: unknown }) => unknown): void;
   call(method: string, params: unknown): Promise<unknown>;
-  close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
+  close(options?: { code?: number; reason?: string; force?: boolean; awaitPending?: boolean }): Promise<unknown>;
   sendRaw(message: string): void;
   on(event: string, listener: (...args: any[]) => void): void;
 }
@@ -122,6 +122,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       driver,
       events,
       nextTransactionId: () => ++transactionId,
+      refused: (reason) => {
+        // Its next connection is a new CP process, which central takes once the other one is gone.
+        instances.delete(id);
+        emit('station-refused', `${id} refused by central: ${reason}; closing its connection`, { cpId: id, identity: id, code: 1008, reason });
+        setImmediate(() => void client.close({ code: 1008, reason: 'registration refused by central', awaitPending: true }).catch(() => {}));
+      },
       startCp: (external): Promise<ChargePoint> =>
         start({
           bus: shared.view(id),

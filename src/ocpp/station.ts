@@ -38,6 +38,8 @@ export interface StationDeps {
   startCp(external: ExternalHardware): Promise<ChargePoint>;
   /** A transaction id unique in this gateway. */
   nextTransactionId(): number;
+  /** Central refused this station's CP (another live process has the id): the gateway lets the station go. */
+  refused(reason: string): void;
 }
 
 const time = () => new Date().toISOString();
@@ -135,6 +137,7 @@ export class Station {
     const status = registration === 'registered' ? 'Accepted' : registration === 'refused' ? 'Rejected' : 'Pending';
     const interval = status === 'Pending' ? Math.min(10, this.deps.heartbeatIntervalS) : this.deps.heartbeatIntervalS;
     this.emit('boot', `booted (${p.chargePointVendor} ${p.chargePointModel}): ${status}`, { vendor: p.chargePointVendor, model: p.chargePointModel, status });
+    if (status === 'Rejected') this.deps.refused(this.cp?.store.getSnapshot().refusedReason ?? 'registration refused');
     return { status, currentTime: time(), interval };
   }
 

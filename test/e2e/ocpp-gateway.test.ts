@@ -185,7 +185,7 @@ test('evcharge driver --cp <station> starts the charge with RemoteStartTransacti
   assert.equal(tickets[0]!['reason'], 'driver-stop');
 });
 
-test('closing the socket makes the CP DISCONNECTED on central; reconnected, it is AVAILABLE again and its Faulted status reaches central', async () => {
+test('closing the socket makes the CP DISCONNECTED on central; reconnected, it is AVAILABLE again, and Faulted mid-supply ends the supply at the last reading (FAULTED on central)', async () => {
   const st = stations[0]!;
   await st.close();
   await gateway.waitForKind('station-disconnected', { cpId: 'OCPP1' });
@@ -198,10 +198,21 @@ test('closing the socket makes the CP DISCONNECTED on central; reconnected, it i
   const boot = (await again.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test-station' })) as { status: string };
   assert.equal(boot.status, 'Accepted');
   await central.waitForCpState('OCPP1', 'AVAILABLE');
-  await again.call('StatusNotification', { connectorId: 0, errorCode: 'GroundFailure', status: 'Faulted' });
+  const auth = (await again.call('Authorize', { idTag: 'DRV3' })) as { idTagInfo: { status: string } };
+  assert.equal(auth.idTagInfo.status, 'Accepted');
+  const start = (await again.call('StartTransaction', { connectorId: 1, idTag: 'DRV3', meterStart: 1000, timestamp: new Date().toISOString() })) as { transactionId: number };
+  await again.call('MeterValues', meterValues(start.transactionId, 1800, 3600));
+  await gateway.waitFor((e) => e.kind === 'telemetry' && e['cpId'] === 'OCPP1' && Number(e['kwh']) === 0.8, 'telemetry at 0.8 kWh');
+  await again.call('StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted' });
+  const ended = await central.waitFor((e) => e.kind === 'supply-ended' && e['driverId'] === 'DRV3', 'the faulted supply ended');
+  assert.equal(ended['reason'], 'cp-fault');
+  assert.equal(ended['kwh'], 0.8, 'billed at the last reading');
   await central.waitForCpState('OCPP1', 'FAULTED');
+  // The station's own StopTransaction for the transaction the fault ended: acknowledged, no second ticket.
+  await again.call('StopTransaction', { transactionId: start.transactionId, meterStop: 1850, timestamp: new Date().toISOString(), reason: 'Other' });
   await again.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
   await central.waitForCpState('OCPP1', 'AVAILABLE');
+  assert.equal(central.count('supply-ended', { driverId: 'DRV3' }), 1);
 });
 
 test('the handshake refuses another subprotocol, a bad station id and another path', async () => {
@@ -214,5 +225,18 @@ test('the handshake refuses another subprotocol, a bad station id and another pa
   await gateway.waitFor((e) => e.kind === 'station-refused' && /subprotocol/.test(String(e['reason'])), 'subprotocol refusal');
   await gateway.waitFor((e) => e.kind === 'station-refused' && /station id/.test(String(e['reason'])), 'station id refusal');
   await gateway.waitFor((e) => e.kind === 'station-refused' && e['code'] === 404, 'path refusal');
+  assert.equal(gateway.exitCode(), null);
+});
+
+test('a station whose id a live CP process already has is Rejected at boot and let go', async () => {
+  net.cp('DUP1');
+  await central.waitForKind('cp-registered', { cpId: 'DUP1' });
+  const dup = station(endpoint, 'DUP1');
+  const closed = new Promise<{ code: number }>((resolve) => dup.once('close', resolve));
+  await dup.connect();
+  const boot = (await dup.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test-station' })) as { status: string };
+  assert.equal(boot.status, 'Rejected');
+  assert.equal((await closed).code, 1008);
+  await gateway.waitFor((e) => e.kind === 'station-refused' && e['cpId'] === 'DUP1' && /already registered/.test(String(e['reason'])), 'the refusal');
   assert.equal(gateway.exitCode(), null);
 });

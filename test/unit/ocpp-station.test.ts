@@ -66,6 +66,7 @@ async function harness(ids: string[]): Promise<Harness> {
       driver,
       events: { emit: () => {} },
       nextTransactionId: () => ++tx,
+      refused: () => {},
       startCp: async (external) => (cp = await startChargePoint({ bus: shared.view(id), clock: net.clock, id, groups: { main: `cp-${id}-group` }, location: 'Depot', pricePerKwh: 0.5, maxKw: 11, external })),
     });
     stations.set(id, { link, station, cp: () => cp! });
