@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { RPCServer } from 'ocpp-rpc';
@@ -153,7 +154,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   server.on('error', (e: Error) => emit('call-failed', `OCPP server error: ${e.message}`, { error: e.message }));
 
-  const http = await server.listen(options.port, options.host);
+  // Our own HTTP server rather than ocpp-rpc's listen(): in 2.2.1 a port already taken never
+  // rejects its promise, and the server's unhandled 'error' event ends the process with a stack.
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  http.on('upgrade', server.handleUpgrade);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await shared.close();
+    throw e;
+  }
+  http.on('error', (e: Error) => emit('call-failed', `OCPP listener error: ${e.message}`, { error: e.message }));
   const address = http.address() as AddressInfo;
   const url = `ws://${options.host}:${address.port}${options.path}/`;
   emit('listening', `OCPP 1.6J gateway listening at ${url}<station id> (subprotocol ${OCPP_SUBPROTOCOL})`, { host: options.host, port: address.port, path: options.path, url });
@@ -165,6 +185,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stations: () => [...stations.keys()].sort(),
     close: async () => {
       await server.close({ code: 1001, reason: 'gateway shutting down', force: true }).catch(() => {});
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
       await Promise.all([...stations.values()].map(({ station }) => station.close()));
       stations.clear();
       await shared.close();

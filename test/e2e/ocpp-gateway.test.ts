@@ -240,3 +240,12 @@ test('a station whose id a live CP process already has is Rejected at boot and l
   await gateway.waitFor((e) => e.kind === 'station-refused' && e['cpId'] === 'DUP1' && /already registered/.test(String(e['reason'])), 'the refusal');
   assert.equal(gateway.exitCode(), null);
 });
+
+test('a second gateway on a port already taken exits 2 with one line naming --listen, no stack trace', async () => {
+  const port = new URL(endpoint).port;
+  const second = net.start('ocpp-2', ['ocpp', '--listen', `127.0.0.1:${port}`]);
+  const { code } = await second.exited;
+  assert.equal(code, 2);
+  assert.match(second.stderr, /^evcharge ocpp: --listen 127\.0\.0\.1:\d+: cannot listen there \(EADDRINUSE\)/);
+  assert.doesNotMatch(second.stderr, /\n\s+at /);
+});

@@ -51,7 +51,8 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
     await bus.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new UsageError(`--listen ${address.host}:${address.port}: cannot listen there (${code}); pick another address or port (ocpp.listen in the config)`);
+      const key = argv['listen'] !== undefined ? '--listen' : `config ${config.source}: ocpp.listen`;
+      throw new UsageError(`${key} ${address.host}:${address.port}: cannot listen there (${code}); pick another address or port (--listen, or ocpp.listen in the config)`);
     }
     throw e;
   }
