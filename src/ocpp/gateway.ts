@@ -34,6 +34,9 @@ interface RpcClient {
   on(event: string, listener: (...args: any[]) => void): void;
 }
 
+/** Frames larger than this close the station's connection (1009): no OCPP 1.6 message comes near it. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
 /** Bad frames reported per station: the first, then every 100th (a flood stays one line a hundred). */
 const BAD_MESSAGE_REPORT_EVERY = 100;
 
@@ -59,7 +62,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const instances = new Map<string, string>();
   let transactionId = Math.floor(Date.now() / 1000) % 1_000_000_000;
 
-  const server = new RPCServer({ protocols: [OCPP_SUBPROTOCOL], strictMode: true, callTimeoutMs: 30_000, pingIntervalMs: 10_000 });
+  const server = new RPCServer({
+    protocols: [OCPP_SUBPROTOCOL],
+    strictMode: true,
+    callTimeoutMs: 30_000,
+    // A dead TCP connection (a station that lost power) is noticed within two pings.
+    pingIntervalMs: 10_000,
+    // The largest 1.6 message (a MeterValues with many samples) is a few KiB; ws allows 100 MiB by default.
+    wssOptions: { maxPayload: MAX_FRAME_BYTES },
+  });
   server.auth((accept, reject, handshake) => {
     const refuse = (code: number, why: string) => {
       emit('station-refused', `refused a connection from ${handshake.remoteAddress ?? '?'} to ${handshake.endpoint}/${handshake.identity}: ${why}`, {

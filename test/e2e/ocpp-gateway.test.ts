@@ -241,6 +241,16 @@ test('a station whose id a live CP process already has is Rejected at boot and l
   assert.equal(gateway.exitCode(), null);
 });
 
+test('a frame over 1 MiB closes only that station\'s connection (1009)', async () => {
+  const big = station(endpoint, 'BIG1');
+  const closed = new Promise<{ code: number }>((resolve) => big.once('close', resolve));
+  await big.connect();
+  big.sendRaw(`[2,"1","DataTransfer",{"vendorId":"x","data":"${'x'.repeat(2 * 1024 * 1024)}"}]`);
+  assert.equal((await closed).code, 1009);
+  await gateway.waitForKind('station-disconnected', { cpId: 'BIG1' });
+  assert.equal(gateway.exitCode(), null);
+});
+
 test('a second gateway on a port already taken exits 2 with one line naming --listen, no stack trace', async () => {
   const port = new URL(endpoint).port;
   const second = net.start('ocpp-2', ['ocpp', '--listen', `127.0.0.1:${port}`]);
