@@ -103,17 +103,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       void previous.client.close({ code: 1000, reason: 'replaced by a new connection', force: true }).catch(() => {});
       void previous.station.close();
     }
+    // Malformed frames and schema failures alike: counted, the first and every 100th reported.
     let bad = 0;
-    client.on('badMessage', (e: { error?: Error; response?: unknown[] | null }) => {
+    const reportBad = (text: string, data: Record<string, unknown>) => {
       bad++;
-      if (bad === 1 || bad % BAD_MESSAGE_REPORT_EVERY === 0) {
-        const code = Array.isArray(e.response) && typeof e.response[2] === 'string' ? ocpp16ErrorCode(e.response[2]) : null;
-        emit('bad-message', `${id} sent a malformed frame (${bad} so far): ${e.error?.message ?? 'unreadable'}`, { cpId: id, count: bad, answered: code });
-      }
+      if (bad === 1 || bad % BAD_MESSAGE_REPORT_EVERY === 0) emit('bad-message', `${id} ${text} (${bad} bad so far)`, { cpId: id, count: bad, ...data });
+    };
+    client.on('badMessage', (e: { error?: Error; response?: unknown[] | null }) => {
+      const code = Array.isArray(e.response) && typeof e.response[2] === 'string' ? ocpp16ErrorCode(e.response[2]) : null;
+      reportBad(`sent a malformed frame: ${e.error?.message ?? 'unreadable'}`, { answered: code });
     });
     client.on('strictValidationFailure', (e: { method?: string; error?: { rpcErrorCode?: string; message?: string }; outbound?: boolean; isCall?: boolean }) => {
       if (e.outbound) return;
-      emit('bad-message', `${id} ${e.method ?? '?'} failed the OCPP 1.6 schema: ${e.error?.message ?? ''}`, { cpId: id, action: e.method ?? null, code: e.error?.rpcErrorCode === undefined ? null : ocpp16ErrorCode(e.error.rpcErrorCode) });
+      const code = e.error?.rpcErrorCode === undefined ? null : ocpp16ErrorCode(e.error.rpcErrorCode);
+      reportBad(`${e.isCall === false ? 'answered' : 'sent'} ${e.method ?? '?'} failing the OCPP 1.6 schema: ${e.error?.message ?? ''}`, { action: e.method ?? null, answered: e.isCall === false ? null : code });
     });
     const link: OcppLink = {
       identity: id,
