@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { RPCServer } from 'ocpp-rpc';
 import { systemClock } from '../bus/clock.js';
 import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
+import { normalisePath } from '../config/ocpp-config.js';
 import { startChargePoint, type ChargePoint, type ChargePointEventKind } from '../roles/cp/index.js';
 import { EventFeed, type RoleEvent } from '../roles/shared/events.js';
 import { DriverLink } from './driver-link.js';
@@ -60,6 +61,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // A station that reconnects keeps its CP instance: central takes the registration as a retry,
   // instead of refusing a "second process" until the first one's heartbeats time out.
   const instances = new Map<string, string>();
+  // Where station ids go: `/ocpp/`, or `/` for the root path.
+  const base = normalisePath(options.path) === '/' ? '/' : `${normalisePath(options.path)}/`;
   let transactionId = Math.floor(Date.now() / 1000) % 1_000_000_000;
 
   const server = new RPCServer({
@@ -81,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       reject(code, why);
     };
-    if (handshake.endpoint.replace(/\/+$/, '') !== options.path) return refuse(404, `no OCPP endpoint at ${handshake.endpoint}; stations connect to ${options.path}/<station id>`);
+    if (normalisePath(handshake.endpoint) !== normalisePath(options.path)) return refuse(404, `no OCPP endpoint at ${handshake.endpoint}; stations connect to ${base}<station id>`);
     const problem = stationIdProblem(handshake.identity);
     if (problem) return refuse(400, `station id: ${problem}`);
     if (!handshake.protocols.has(OCPP_SUBPROTOCOL)) {
@@ -126,7 +129,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const instanceId = instances.get(id) ?? randomUUID();
     instances.set(id, instanceId);
     const settings = options.settings(id);
-    const start = options.startCp ?? startChargePoint;
     const station = new Station({
       link,
       settings,
@@ -144,7 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         setImmediate(() => void client.close({ code: 1008, reason: 'registration refused by central', awaitPending: true }).catch(() => {}));
       },
       startCp: (external): Promise<ChargePoint> =>
-        start({
+        startChargePoint({
           bus: shared.view(id),
           id,
           instanceId,
@@ -189,7 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   http.on('error', (e: Error) => emit('call-failed', `OCPP listener error: ${e.message}`, { error: e.message }));
   const address = http.address() as AddressInfo;
-  const url = `ws://${options.host}:${address.port}${options.path}/`;
+  const url = `ws://${options.host}:${address.port}${base}`;
   emit('listening', `OCPP 1.6J gateway listening at ${url}<station id> (subprotocol ${OCPP_SUBPROTOCOL})`, { host: options.host, port: address.port, path: options.path, url });
 
   return {

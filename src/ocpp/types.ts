@@ -1,6 +1,5 @@
 import type { Bus } from '../bus/bus.js';
 import type { StationSettings } from '../config/ocpp-config.js';
-import type { ChargePoint, ChargePointOptions } from '../roles/cp/index.js';
 import type { RoleEvent } from '../roles/shared/events.js';
 
 export const GATEWAY_EVENT_KINDS = [
@@ -54,6 +53,4 @@ export interface GatewayOptions {
   /** How long a BootNotification waits for central's registration answer before it says Pending. */
   bootWaitMs?: number;
   onEvent: (event: RoleEvent) => void;
-  /** For tests: start each station's CP (default: the CP role on the shared bus). */
-  startCp?: (options: ChargePointOptions) => Promise<ChargePoint>;
 }
