@@ -124,6 +124,16 @@ await yargs(hideBin(process.argv))
         .option('json', { type: 'boolean', default: false, describe: 'one JSON object per entry' }),
     (argv) => runCommand('audit', argv),
   )
+  .command(
+    'ocpp',
+    'run the OCPP 1.6J gateway: each charging station connected to it is a charge point on the network',
+    (y) =>
+      common(y)
+        .option('tui', { type: 'boolean', default: false, hidden: true })
+        .option('listen', { type: 'string', describe: 'HOST:PORT stations connect to (ws://HOST:PORT/<path>/<station id>)', defaultDescription: "ocpp.listen, else 0.0.0.0:8887", requiresArg: true })
+        .option('path', { type: 'string', describe: 'URL path before the station id', defaultDescription: 'ocpp.path, else /ocpp', requiresArg: true }),
+    (argv) => runCommand('ocpp', argv),
+  )
   .demandCommand(1, 'name a command')
   .strict()
   .version(packageVersion())

@@ -17,6 +17,7 @@ import { runDoctor } from './roles/doctor-command.js';
 import { runAcl } from './roles/acl-command.js';
 import { runRegistry } from './roles/registry-command.js';
 import { runAudit } from './roles/audit-command.js';
+import { runOcppGateway } from './roles/ocpp-command.js';
 import { refusalAudited } from './refusal-audit.js';
 
 
@@ -51,7 +52,7 @@ export async function runCommand(role: RoleName, argv: CommonArgs): Promise<void
 
 async function dispatch(role: RoleName, argv: CommonArgs, config: () => EvchargeConfig): Promise<number> {
   // Without a terminal there is nothing to draw on: behave as --no-tui. sim and doctor only print.
-  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor' && role !== 'acl' && role !== 'registry' && role !== 'audit';
+  const tui = argv.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && role !== 'sim' && role !== 'doctor' && role !== 'acl' && role !== 'registry' && role !== 'audit' && role !== 'ocpp';
   if (tui) {
     // Ink draws only the last frame when CI is set, and reads CI once, when it is loaded: clear
     // it first, then load the screens (headless runs never load React or Ink at all).
@@ -89,5 +90,7 @@ async function dispatch(role: RoleName, argv: CommonArgs, config: () => Evcharge
       return runRegistry(config(), argv);
     case 'audit':
       return runAudit(config(), argv);
+    case 'ocpp':
+      return runOcppGateway(config(), argv);
   }
 }

@@ -6,6 +6,7 @@ import { configFileSchema, type EvchargeConfig, type TopicConfig } from './schem
 import { ConfigError } from './config-error.js';
 import { resolveSecurity } from './security.js';
 import { resolveRecordsSecurity } from './records-security.js';
+import { resolveOcpp } from './ocpp-config.js';
 
 export const DEFAULT_CONFIG_PATH = 'kafka_config.yaml';
 
@@ -90,6 +91,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     heartbeatTimeoutMs: file.central.heartbeat_timeout_ms,
     takeoverTimeoutMs: file.central.takeover_timeout_ms,
     driverAnswerTimeoutMs: file.driver.answer_timeout_ms,
+    ocpp: resolveOcpp(file.ocpp),
   };
 }
 

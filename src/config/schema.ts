@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TOPIC_KEYS, type TopicKey } from '../bus/topics.js';
 import { securitySchema, type Principals, type SecurityConfig } from './security.js';
 import { recordsSecuritySchema, type RecordsSecurity } from './records-security.js';
+import { ocppSchema, type OcppConfig } from './ocpp-config.js';
 
 const hostPort = z
   .string()
@@ -87,6 +88,8 @@ export const configFileSchema = z
       .default({ answer_timeout_ms: 10000 }),
     /** evcharge's own record protection; absent: off (see config/records-security.ts). */
     security: recordsSecuritySchema.optional(),
+    /** The OCPP 1.6J gateway's listener and stations (see config/ocpp-config.ts). */
+    ocpp: ocppSchema.optional(),
   })
   .strict();
 
@@ -124,4 +127,6 @@ export interface EvchargeConfig {
   takeoverTimeoutMs: number;
   /** How long a driver waits for central's answer to a request before it gives up. */
   driverAnswerTimeoutMs: number;
+  /** `evcharge ocpp`: where stations connect and what each one registers with. */
+  ocpp: OcppConfig;
 }

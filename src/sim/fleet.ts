@@ -3,7 +3,7 @@ import { startChargePoint, type ChargePoint } from '../roles/cp/index.js';
 import { startDriver, type Driver } from '../roles/driver/index.js';
 import { untilAborted } from './abort.js';
 import type { SimMetrics } from './metrics.js';
-import type { SharedSubscriptionBus } from './shared-subscription-bus.js';
+import type { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
 import type { SimSettings } from './settings.js';
 import type { SimulatorOptions } from './types.js';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { newCounters, type RoleCounters } from '../roles/shared/counters.js';
 import { LatencyRecorder } from './latency.js';
-import type { SharedBusStats } from './shared-subscription-bus.js';
+import type { SharedBusStats } from '../bus/shared-subscription-bus.js';
 import type { SimReport } from './types.js';
 
 /** A simulated role, as far as the report needs it. */

@@ -8,7 +8,7 @@ import { driverLoop } from './driver-loop.js';
 import { startCps, startDrivers } from './fleet.js';
 import { SimMetrics } from './metrics.js';
 import { cpsOfDriver, simSettings } from './settings.js';
-import { SharedSubscriptionBus } from './shared-subscription-bus.js';
+import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
 import type { SimResult, SimulatorOptions } from './types.js';
 
 export type { SimReport, SimResult, SimulatorOptions } from './types.js';

@@ -2,7 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import type { CentralTrust } from '../roles/central/trust.js';
 import type { HolderTrust } from '../roles/shared/sealed-bus.js';
 import type { LatencySummary } from './latency.js';
-import type { SharedBusStats } from './shared-subscription-bus.js';
+import type { SharedBusStats } from '../bus/shared-subscription-bus.js';
 
 export interface SimulatorOptions {
   /** The real bus (Kafka or embedded); the simulator multiplexes it for its roles. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
 import type { Bus, IncomingRecord, OutgoingRecord } from '../../src/bus/bus.js';
-import { SharedSubscriptionBus } from '../../src/sim/shared-subscription-bus.js';
+import { SharedSubscriptionBus } from '../../src/bus/shared-subscription-bus.js';
 
 const rec = (topic: OutgoingRecord['topic'], key: string, value: string): OutgoingRecord => ({ topic, key, value });
 

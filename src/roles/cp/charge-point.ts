@@ -15,7 +15,8 @@ import { fault, recover } from './faults.js';
 import { startRegistering } from './registration.js';
 import { snapshotOf } from './snapshot.js';
 import { unplug } from './supply.js';
-import type { ChargePointEventKind, ChargePointOptions, ChargePointSnapshot, Registration } from './types.js';
+import { reading, stationEnded } from './external-meter.js';
+import type { ChargePointEventKind, ChargePointOptions, ChargePointSnapshot, MeterReading, Registration } from './types.js';
 import { CP_DEFAULTS } from './types.js';
 
 export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventKind> {
@@ -25,6 +26,10 @@ export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventK
   fault(detail?: string): Promise<IntentResult>;
   /** Clears a fault. */
   recover(): Promise<IntentResult>;
+  /** External meter: the station's reading for the open supply, sent to central as telemetry. */
+  reading(r: MeterReading): Promise<IntentResult>;
+  /** External meter: the station ended the open supply at `kwh` (its final meter). */
+  stationEnded(kwh: number): Promise<IntentResult>;
   /** Resolves when central has answered the registration (accepted or refused). */
   readonly registered: Promise<Registration>;
 }
@@ -65,6 +70,8 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
     out,
     pulse: kit.outbox(`cp:${id}`, { lane: 'pulse', silent: true }),
     events,
+    external: options.external ?? null,
+    stopAsked: null,
     registration: 'registering',
     refusedReason: null,
     faulted: false,
@@ -125,6 +132,8 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
     ...kit.base(store),
     registered,
     unplug: () => intent(unplug(ctx)),
+    reading: (r) => intent(reading(ctx, r)),
+    stationEnded: (kwh) => intent(stationEnded(ctx, kwh)),
     fault: (detail = 'fault reported at the charge point') => intent(fault(ctx, detail)),
     recover: () => intent(recover(ctx)),
     close: async () => {

@@ -4,7 +4,7 @@ import type { PayloadOf } from '../../protocol/index.js';
 import type { BoundedMap } from '../shared/bounded-set.js';
 import type { EventFeed } from '../shared/events.js';
 import type { Outbox } from '../shared/outbox.js';
-import type { ChargePointEventKind, EndedSupply, LocalSupply, Registration } from './types.js';
+import type { ChargePointEventKind, EndedSupply, ExternalHardware, LocalSupply, Registration } from './types.js';
 
 /** What this process offers, fixed at start (the registration and the meter use it). */
 export interface CpConfig {
@@ -33,6 +33,10 @@ export interface CpContext {
    */
   readonly pulse: Outbox;
   readonly events: EventFeed<ChargePointEventKind>;
+  /** An external station's hardware (see ChargePointOptions.external); null: the simulated meter. */
+  readonly external: ExternalHardware | null;
+  /** External: the session central asked to stop, until the station reports its end. */
+  stopAsked: string | null;
   registration: Registration;
   refusedReason: string | null;
   faulted: boolean;

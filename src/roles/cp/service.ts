@@ -8,5 +8,6 @@ import type { CpContext } from './context.js';
 export function onSetService(ctx: CpContext, p: PayloadOf<'cmd.set-service'>): void {
   if (ctx.outOfService === !p.inService) return;
   ctx.outOfService = !p.inService;
+  ctx.external?.serviceChanged(p.inService);
   ctx.events.emit(ctx.outOfService ? 'out-of-service' : 'in-service', `${ctx.id} ${ctx.outOfService ? 'put out of service by central' : 'back in service'}`, {});
 }

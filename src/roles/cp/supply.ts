@@ -4,7 +4,7 @@ import { base, flush, type CpContext } from './context.js';
 import { factsOf } from './facts.js';
 import { accrue } from './meter.js';
 import { startVerdict } from './rules.js';
-import type { EndedSupply } from './types.js';
+import type { EndedSupply, LocalSupply } from './types.js';
 
 export function onStart(ctx: CpContext, p: PayloadOf<'cmd.start-supply'>): void {
   const verdict = startVerdict(factsOf(ctx), p.sessionId, ctx.ended.has(p.sessionId));
@@ -14,13 +14,31 @@ export function onStart(ctx: CpContext, p: PayloadOf<'cmd.start-supply'>): void 
   ctx.supply = { sessionId: p.sessionId, driverId: p.driverId, startedAt: now, kw: 0, kwh: 0, eur: 0, seq: -1 };
   ctx.accruedTo = now;
   ctx.out.add('supply.started', { ...base(ctx), sessionId: p.sessionId, driverId: p.driverId, startedAt: now });
-  ctx.telemetryTimer = ctx.clock.setInterval(() => sendTelemetry(ctx), ctx.telemetryMs);
+  // An external station's meter sends telemetry reading by reading (external-meter.ts).
+  if (!ctx.external) ctx.telemetryTimer = ctx.clock.setInterval(() => sendTelemetry(ctx), ctx.telemetryMs);
   ctx.events.emit('supply-started', `${ctx.id} supplying ${p.driverId} (session ${p.sessionId.slice(0, 8)})`, { sessionId: p.sessionId, driverId: p.driverId });
+  ctx.external?.supplyStarted(p.sessionId, p.driverId);
 }
 
 export function onStop(ctx: CpContext, p: PayloadOf<'cmd.stop-supply'>): void {
+  if (ctx.supply?.sessionId === p.sessionId && ctx.external) return askStationToStop(ctx, p.sessionId);
   if (ctx.supply?.sessionId === p.sessionId) endSupply(ctx, 'stopped');
   else refuseSession(ctx, p.sessionId, 'stopped', 'no such supply');
+}
+
+/**
+ * An external station ends the supply itself, with its own final meter (it reports it through
+ * `stationEnded`); asked again (a redelivered command) it is asked again.
+ */
+function askStationToStop(ctx: CpContext, sessionId: string): void {
+  ctx.stopAsked = sessionId;
+  ctx.events.emit('stop-requested', `${ctx.id} asked by central to stop session ${sessionId.slice(0, 8)}`, { sessionId });
+  ctx.external?.stopRequested(sessionId);
+}
+
+/** The simulated meter brings the open supply's energy up to now; an external one has its own. */
+function bringUpToDate(ctx: CpContext, supply: LocalSupply, now: number): void {
+  if (!ctx.external) accrue(supply, ctx.accruedTo, now, ctx.cfg);
 }
 
 /** The vehicle is unplugged at the CP. */
@@ -33,7 +51,7 @@ export function sendTelemetry(ctx: CpContext): void {
   const supply = ctx.supply;
   if (!supply) return;
   const now = ctx.clock.now();
-  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  bringUpToDate(ctx, supply, now);
   ctx.accruedTo = now;
   supply.seq++;
   ctx.out.add('supply.telemetry', { ...base(ctx), sessionId: supply.sessionId, seq: supply.seq, kw: supply.kw, kwh: supply.kwh, eur: supply.eur });
@@ -50,9 +68,10 @@ export function endSupply(ctx: CpContext, reason: CpEndReason): EndedSupply | nu
   const supply = ctx.supply;
   if (!supply) return null;
   const now = ctx.clock.now();
-  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  bringUpToDate(ctx, supply, now);
   if (ctx.telemetryTimer !== null) ctx.clock.clearInterval(ctx.telemetryTimer);
   ctx.telemetryTimer = null;
+  ctx.stopAsked = null;
   const payload = { ...base(ctx), sessionId: supply.sessionId, seq: supply.seq + 1, kwh: supply.kwh, reason, endedAt: now };
   ctx.ended.set(supply.sessionId, payload);
   ctx.out.add('supply.ended', payload);
@@ -81,9 +100,10 @@ export function dropSupply(ctx: CpContext, why: string): void {
   const supply = ctx.supply;
   if (!supply) return;
   const now = ctx.clock.now();
-  accrue(supply, ctx.accruedTo, now, ctx.cfg);
+  bringUpToDate(ctx, supply, now);
   if (ctx.telemetryTimer !== null) ctx.clock.clearInterval(ctx.telemetryTimer);
   ctx.telemetryTimer = null;
+  ctx.stopAsked = null;
   const last: EndedSupply = { sessionId: supply.sessionId, driverId: supply.driverId, startedAt: supply.startedAt, endedAt: now, kwh: supply.kwh, eur: supply.eur, reason: 'stopped' };
   ctx.lastSupply = last;
   ctx.events.emit('supply-ended', `${ctx.id} supply for ${supply.driverId} ended: ${why}`, { ...last, why });

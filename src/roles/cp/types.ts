@@ -40,6 +40,28 @@ export interface ChargePointOptions {
   registerRetryMs?: number;
   /** This process's instance id (default: a new uuid). */
   instanceId?: string;
+  /**
+   * The CP's hardware is outside this process (an OCPP station behind the gateway): its meter
+   * gives the figures (`ChargePoint.reading`), and central's stop and service orders go to it
+   * instead of acting here. Unset: the simulated meter of `evcharge cp`.
+   */
+  external?: ExternalHardware;
+}
+
+/** What an external station is told; it answers through `ChargePoint.reading` and `stationEnded`. */
+export interface ExternalHardware {
+  /** Central started a supply here for this driver (the station is to start it if it did not ask itself). */
+  supplyStarted(sessionId: string, driverId: string): void;
+  /** Central stopped this session: the station ends it and reports its final meter with `stationEnded`. */
+  stopRequested(sessionId: string): void;
+  /** Central put the CP out of service (false) or back in service (true). */
+  serviceChanged(inService: boolean): void;
+}
+
+/** One reading of an external meter, for the open supply: kW now, kWh since the supply started. */
+export interface MeterReading {
+  kw: number;
+  kwh: number;
 }
 
 export type Registration = 'registering' | 'registered' | 'refused';
@@ -98,6 +120,7 @@ export const CP_EVENT_KINDS = [
   'in-service',
   'keys-reset',
   'command-refused',
+  'stop-requested',
   'malformed',
   'bus-status',
   'publish-error',

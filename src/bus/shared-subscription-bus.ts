@@ -6,12 +6,17 @@ import type {
   RecordHandler,
   SubscribeOptions,
   Subscription,
-} from '../bus/bus.js';
-import type { TopicKey } from '../bus/topics.js';
+} from './bus.js';
+import type { TopicKey } from './topics.js';
 
 export interface SharedSubscriptionOptions {
-  /** The one real consumer group of this simulator process. */
+  /** The one real consumer group of this process (the simulator's, the OCPP gateway's). */
   group: string;
+  /**
+   * Default true. False: the group never commits (a group of one process with a random name,
+   * as the OCPP gateway's is: its CPs are new instances after a restart, so nothing older is theirs).
+   */
+  commit?: boolean;
   /**
    * Topics served from the one shared subscription, routed by record key: a virtual role sees
    * only the records keyed by its own id (the CP and driver roles ignore every other key anyway).
@@ -106,7 +111,7 @@ export class SharedSubscriptionBus {
   async start(): Promise<void> {
     if (this.subscription) return;
     this.subscription = await this.real.subscribe(
-      { group: this.options.group, topics: [...this.routed], commit: true },
+      { group: this.options.group, topics: [...this.routed], commit: this.options.commit ?? true },
       (records) => this.deliver(records),
     );
     await this.subscription.ready;

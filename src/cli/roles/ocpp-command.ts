@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { EvchargeConfig } from '../../config/schema.js';
+import { groupFor } from '../../config/load-config.js';
+import { normalisePath, stationSettings } from '../../config/ocpp-config.js';
+import { parseListen } from '../../ocpp/mapping.js';
+import { startGateway } from '../../ocpp/gateway.js';
+import type { CommonArgs } from '../common-args.js';
+import { connectRole } from '../connect-role.js';
+import { eventPrinter } from '../event-printer.js';
+import { Shutdown } from '../shutdown.js';
+import { UsageError } from '../usage-error.js';
+
+/** `--listen` over `ocpp.listen`, `--path` over `ocpp.path`; checked before anything touches Kafka. */
+export function gatewayAddress(config: EvchargeConfig, argv: CommonArgs): { host: string; port: number; path: string } {
+  const fromFlag = argv['listen'] !== undefined;
+  const listen = parseListen(fromFlag ? String(argv['listen']) : config.ocpp.listen);
+  if (typeof listen === 'string') {
+    throw new UsageError(fromFlag ? `--listen: ${listen}` : `config ${config.source}: ocpp.listen: ${listen}`);
+  }
+  const rawPath = argv['path'] === undefined ? config.ocpp.path : String(argv['path']);
+  if (!/^\/?[A-Za-z0-9._~/-]*$/.test(rawPath)) throw new UsageError(`--path: expected a URL path such as /ocpp, got "${rawPath}"`);
+  return { ...listen, path: normalisePath(rawPath) };
+}
+
+/**
+ * `evcharge ocpp`: the OCPP 1.6J gateway, headless (one line or JSON object per event). It runs
+ * until SIGINT/SIGTERM; each connected station is a CP of its own on the gateway's one bus.
+ */
+export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
+  const address = gatewayAddress(config, argv);
+  if (config.records.protection !== 'off') {
+    throw new UsageError(`config ${config.source}: security.records is ${config.records.protection}, which the OCPP gateway does not support yet; run it against a network with security.records: off`);
+  }
+  const print = eventPrinter(argv.json);
+  const shutdown = new Shutdown();
+  const { bus } = await connectRole(config, { role: 'ocpp' }, print);
+  let gateway;
+  try {
+    gateway = await startGateway({
+      bus,
+      group: `${groupFor(config, 'cp', 'ocpp-gateway')}-${randomBytes(4).toString('hex')}`,
+      cpGroup: (id) => groupFor(config, 'cp', id),
+      ...address,
+      heartbeatIntervalS: config.ocpp.heartbeatIntervalS,
+      connectionTimeoutMs: config.ocpp.connectionTimeoutS * 1000,
+      settings: (id) => stationSettings(config.ocpp, id),
+      answerTimeoutMs: config.driverAnswerTimeoutMs,
+      onEvent: print,
+    });
+  } catch (e) {
+    await bus.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const key = argv['listen'] !== undefined ? '--listen' : `config ${config.source}: ocpp.listen`;
+      throw new UsageError(`${key} ${address.host}:${address.port}: cannot listen there (${code}); pick another address or port (--listen, or ocpp.listen in the config)`);
+    }
+    throw e;
+  }
+  await shutdown.requested;
+  await gateway.close();
+  await bus.close();
+  shutdown.dispose();
+  return 0;
+}

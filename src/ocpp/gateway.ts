@@ -1,0 +1,211 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { RPCServer } from 'ocpp-rpc';
+import { systemClock } from '../bus/clock.js';
+import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
+import { normalisePath } from '../config/ocpp-config.js';
+import { startChargePoint, type ChargePoint, type ChargePointEventKind } from '../roles/cp/index.js';
+import { EventFeed, type RoleEvent } from '../roles/shared/events.js';
+import { DriverLink } from './driver-link.js';
+import { ocpp16ErrorCode, toOcpp16Frame } from './error-codes.js';
+import { stationIdProblem } from './mapping.js';
+import { Station } from './station.js';
+import type { GatewayEventKind, GatewayOptions, OcppLink } from './types.js';
+
+export const OCPP_SUBPROTOCOL = 'ocpp1.6';
+
+export interface Gateway {
+  /** The address it listens on (the port the OS gave, with port 0). */
+  readonly host: string;
+  readonly port: number;
+  /** ws://host:port/path/ */
+  readonly url: string;
+  stations(): string[];
+  close(): Promise<void>;
+}
+
+/** The methods of ocpp-rpc's RPCServerClient the gateway uses (its typings make every option required). */
+interface RpcClient {
+  identity: string;
+  handle(method: string, handler: (call: { params: unknown }) => unknown): void;
+  call(method: string, params: unknown): Promise<unknown>;
+  close(options?: { code?: number; reason?: string; force?: boolean; awaitPending?: boolean }): Promise<unknown>;
+  sendRaw(message: string): void;
+  on(event: string, listener: (...args: any[]) => void): void;
+}
+
+/** Frames larger than this close the station's connection (1009): no OCPP 1.6 message comes near it. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Bad frames reported per station: the first, then every 100th (a flood stays one line a hundred). */
+const BAD_MESSAGE_REPORT_EVERY = 100;
+
+/**
+ * The OCPP 1.6J gateway: a WebSocket server (ocpp-rpc, strict validation against the official
+ * 1.6 schemas) where each station connected at <path>/<station id> becomes an evcharge CP on
+ * the bus, the CP role's rules unchanged and the station as its hardware (station.ts).
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const events = new EventFeed<GatewayEventKind | ChargePointEventKind>(Date.now);
+  events.on(options.onEvent);
+  const emit = (kind: GatewayEventKind, text: string, data: Record<string, unknown> = {}) => events.emit(kind, text, data);
+  const shared = new SharedSubscriptionBus(options.bus, {
+    group: options.group,
+    commit: false,
+    routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response'],
+  });
+  await shared.start();
+  const driver = new DriverLink(shared, options.answerTimeoutMs);
+  const stations = new Map<string, { station: Station; client: RpcClient }>();
+  // A station that reconnects keeps its CP instance: central takes the registration as a retry,
+  // instead of refusing a "second process" until the first one's heartbeats time out.
+  const instances = new Map<string, string>();
+  // Where station ids go: `/ocpp/`, or `/` for the root path.
+  const base = normalisePath(options.path) === '/' ? '/' : `${normalisePath(options.path)}/`;
+  let transactionId = Math.floor(Date.now() / 1000) % 1_000_000_000;
+
+  const server = new RPCServer({
+    protocols: [OCPP_SUBPROTOCOL],
+    strictMode: true,
+    callTimeoutMs: 30_000,
+    // A dead TCP connection (a station that lost power) is noticed within two pings.
+    pingIntervalMs: 10_000,
+    // The largest 1.6 message (a MeterValues with many samples) is a few KiB; ws allows 100 MiB by default.
+    wssOptions: { maxPayload: MAX_FRAME_BYTES },
+  });
+  server.auth((accept, reject, handshake) => {
+    const refuse = (code: number, why: string) => {
+      emit('station-refused', `refused a connection from ${handshake.remoteAddress ?? '?'} to ${handshake.endpoint}/${handshake.identity}: ${why}`, {
+        identity: handshake.identity,
+        endpoint: handshake.endpoint,
+        code,
+        reason: why,
+      });
+      reject(code, why);
+    };
+    if (normalisePath(handshake.endpoint) !== normalisePath(options.path)) return refuse(404, `no OCPP endpoint at ${handshake.endpoint}; stations connect to ${base}<station id>`);
+    const problem = stationIdProblem(handshake.identity);
+    if (problem) return refuse(400, `station id: ${problem}`);
+    if (!handshake.protocols.has(OCPP_SUBPROTOCOL)) {
+      return refuse(400, `subprotocol ${OCPP_SUBPROTOCOL} is required (offered: ${[...handshake.protocols].join(', ') || 'none'})`);
+    }
+    accept({}, OCPP_SUBPROTOCOL);
+  });
+
+  server.on('client', (raw: unknown) => {
+    const client = raw as RpcClient;
+    const id = client.identity;
+    // Workaround: ocpp-rpc 2.2.1 answers 1.6 stations with OCPP 2.x error codes (see error-codes.ts).
+    const sendRaw = client.sendRaw.bind(client);
+    client.sendRaw = (message: string) => sendRaw(toOcpp16Frame(message));
+    const previous = stations.get(id);
+    if (previous) {
+      emit('station-disconnected', `${id} connected again: closing its previous connection`, { cpId: id, reason: 'replaced' });
+      stations.delete(id);
+      void previous.client.close({ code: 1000, reason: 'replaced by a new connection', force: true }).catch(() => {});
+      void previous.station.close();
+    }
+    // Malformed frames and schema failures alike: counted, the first and every 100th reported.
+    let bad = 0;
+    const reportBad = (text: string, data: Record<string, unknown>) => {
+      bad++;
+      if (bad === 1 || bad % BAD_MESSAGE_REPORT_EVERY === 0) emit('bad-message', `${id} ${text} (${bad} bad so far)`, { cpId: id, count: bad, ...data });
+    };
+    client.on('badMessage', (e: { error?: Error; response?: unknown[] | null }) => {
+      const code = Array.isArray(e.response) && typeof e.response[2] === 'string' ? ocpp16ErrorCode(e.response[2]) : null;
+      reportBad(`sent a malformed frame: ${e.error?.message ?? 'unreadable'}`, { answered: code });
+    });
+    client.on('strictValidationFailure', (e: { method?: string; error?: { rpcErrorCode?: string; message?: string }; outbound?: boolean; isCall?: boolean }) => {
+      if (e.outbound) return;
+      const code = e.error?.rpcErrorCode === undefined ? null : ocpp16ErrorCode(e.error.rpcErrorCode);
+      reportBad(`${e.isCall === false ? 'answered' : 'sent'} ${e.method ?? '?'} failing the OCPP 1.6 schema: ${e.error?.message ?? ''}`, { action: e.method ?? null, answered: e.isCall === false ? null : code });
+    });
+    const link: OcppLink = {
+      identity: id,
+      handle: (action, handler) => client.handle(action, ({ params }) => handler(params)),
+      call: (action, params) => client.call(action, params),
+    };
+    const instanceId = instances.get(id) ?? randomUUID();
+    instances.set(id, instanceId);
+    const settings = options.settings(id);
+    const station = new Station({
+      link,
+      settings,
+      heartbeatIntervalS: options.heartbeatIntervalS,
+      bootWaitMs: options.bootWaitMs ?? 10_000,
+      connectionTimeoutMs: options.connectionTimeoutMs,
+      clock: systemClock,
+      driver,
+      events,
+      nextTransactionId: () => ++transactionId,
+      refused: (reason) => {
+        // Its next connection is a new CP process, which central takes once the other one is gone.
+        instances.delete(id);
+        emit('station-refused', `${id} refused by central: ${reason}; closing its connection`, { cpId: id, identity: id, code: 1008, reason });
+        setImmediate(() => void client.close({ code: 1008, reason: 'registration refused by central', awaitPending: true }).catch(() => {}));
+      },
+      startCp: (external): Promise<ChargePoint> =>
+        startChargePoint({
+          bus: shared.view(id),
+          id,
+          instanceId,
+          groups: { main: options.cpGroup(id) },
+          location: settings.location,
+          pricePerKwh: settings.pricePerKwh,
+          maxKw: settings.maxKw,
+          external,
+          // The CP's own events, with the station they belong to.
+          onEvent: (e: RoleEvent<ChargePointEventKind>) => events.emit(e.kind, e.text, { cpId: id, ...e.data }),
+        }),
+    });
+    stations.set(id, { station, client });
+    emit('station-connected', `${id} connected from ${(client as unknown as { handshake?: { remoteAddress?: string } }).handshake?.remoteAddress ?? '?'}`, { cpId: id });
+    client.on('close', (e: { code?: number; reason?: string }) => {
+      if (stations.get(id)?.client !== client) return;
+      stations.delete(id);
+      emit('station-disconnected', `${id} disconnected (${e.code ?? '?'}${e.reason ? ` ${e.reason}` : ''})`, { cpId: id, code: e.code ?? null, reason: e.reason ?? '' });
+      void station.close();
+    });
+  });
+  server.on('error', (e: Error) => emit('call-failed', `OCPP server error: ${e.message}`, { error: e.message }));
+
+  // Our own HTTP server rather than ocpp-rpc's listen(): in 2.2.1 a port already taken never
+  // rejects its promise, and the server's unhandled 'error' event ends the process with a stack.
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  http.on('upgrade', server.handleUpgrade);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await shared.close();
+    throw e;
+  }
+  http.on('error', (e: Error) => emit('call-failed', `OCPP listener error: ${e.message}`, { error: e.message }));
+  const address = http.address() as AddressInfo;
+  const url = `ws://${options.host}:${address.port}${base}`;
+  emit('listening', `OCPP 1.6J gateway listening at ${url}<station id> (subprotocol ${OCPP_SUBPROTOCOL})`, { host: options.host, port: address.port, path: options.path, url });
+
+  return {
+    host: options.host,
+    port: address.port,
+    url,
+    stations: () => [...stations.keys()].sort(),
+    close: async () => {
+      await server.close({ code: 1001, reason: 'gateway shutting down', force: true }).catch(() => {});
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.all([...stations.values()].map(({ station }) => station.close()));
+      stations.clear();
+      await shared.close();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { SharedSubscriptionBus } from '../../src/bus/shared-subscription-bus.js';
+import { DriverLink } from '../../src/ocpp/driver-link.js';
+import { Station } from '../../src/ocpp/station.js';
+import type { OcppLink } from '../../src/ocpp/types.js';
+import { startChargePoint, type ChargePoint } from '../../src/roles/cp/index.js';
+import type { Central } from '../../src/roles/central/index.js';
+import type { RoleEvent } from '../../src/roles/shared/events.js';
+import { run, send, testNet, type TestNet } from './helpers.js';
+import { startTestCentral } from './fakes.js';
+import { until } from './network.js';
+
+/** The station's end of the socket, played by the test: calls in by action, the gateway's calls recorded and answered. */
+class FakeLink implements OcppLink {
+  readonly handlers = new Map<string, (params: any) => unknown>();
+  readonly calls: { action: string; params: Record<string, unknown> }[] = [];
+  /** What the station answers the gateway's calls, by action (default Accepted). */
+  readonly answers = new Map<string, string>();
+  constructor(readonly identity: string) {}
+  handle(action: string, handler: (params: any) => any): void {
+    this.handlers.set(action, handler);
+  }
+  async call(action: string, params: Record<string, unknown>): Promise<unknown> {
+    this.calls.push({ action, params });
+    return { status: this.answers.get(action) ?? 'Accepted' };
+  }
+  async invoke(action: string, params: Record<string, unknown>): Promise<any> {
+    const h = this.handlers.get(action);
+    if (!h) throw new Error(`no handler for ${action}`);
+    return h(params);
+  }
+}
+
+interface Harness {
+  net: TestNet;
+  central: Central;
+  centralEvents: RoleEvent[];
+  stations: Map<string, { link: FakeLink; station: Station; cp: () => ChargePoint }>;
+  /** Runs a station's call, advancing fake time until it is answered. */
+  call(id: string, action: string, params: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+async function harness(ids: string[]): Promise<Harness> {
+  const net = testNet();
+  const central = await startTestCentral(net);
+  const centralEvents: RoleEvent[] = [];
+  central.onEvent((e) => centralEvents.push(e));
+  const shared = new SharedSubscriptionBus(net.bus, { group: 'gw', commit: false, routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response'] });
+  await shared.start();
+  const driver = new DriverLink(shared, 5000, () => net.clock.now());
+  let tx = 100;
+  const stations: Harness['stations'] = new Map();
+  for (const id of ids) {
+    const link = new FakeLink(id);
+    let cp: ChargePoint | null = null;
+    const station = new Station({
+      link,
+      settings: { location: 'Depot', pricePerKwh: 0.5, maxKw: 11 },
+      heartbeatIntervalS: 60,
+      bootWaitMs: 5000,
+      connectionTimeoutMs: 60_000,
+      clock: net.clock,
+      driver,
+      events: { emit: () => {} },
+      nextTransactionId: () => ++tx,
+      refused: () => {},
+      startCp: async (external) => (cp = await startChargePoint({ bus: shared.view(id), clock: net.clock, id, groups: { main: `cp-${id}-group` }, location: 'Depot', pricePerKwh: 0.5, maxKw: 11, external })),
+    });
+    stations.set(id, { link, station, cp: () => cp! });
+  }
+  const h: Harness = {
+    net,
+    central,
+    centralEvents,
+    stations,
+    call: (id, action, params) => until(net, stations.get(id)!.link.invoke(action, params), 30_000, 50),
+    close: async () => {
+      for (const s of stations.values()) await s.station.close();
+      await central.close();
+      await shared.close();
+      await net.bus.close();
+    },
+  };
+  for (const id of ids) assert.equal((await h.call(id, 'BootNotification', { chargePointVendor: 'v', chargePointModel: 'm' })).status, 'Accepted');
+  return h;
+}
+
+const cpState = (h: Harness, id: string) => h.central.store.getSnapshot().cps.find((c) => c.id === id)?.state;
+const tickets = (h: Harness) => h.centralEvents.filter((e) => e.kind === 'supply-ended').map((e) => e.data);
+const meter = (transactionId: number, wh: number) => ({ connectorId: 1, transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(wh) }] }] });
+
+test('StatusNotification Faulted mid-transaction ends the supply at the last reading and central shows FAULTED; Available clears it', async () => {
+  const h = await harness(['ST1']);
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted');
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D1', meterStart: 500, timestamp: new Date().toISOString() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  await h.call('ST1', 'MeterValues', meter(start.transactionId, 1750));
+  await h.call('ST1', 'StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['reason']]), [[1.25, 'cp-fault']]);
+  assert.equal(cpState(h, 'ST1'), 'FAULTED');
+  // The station's own stop of the transaction it lost comes after: acknowledged, no second ticket.
+  assert.deepEqual(await h.call('ST1', 'StopTransaction', { transactionId: start.transactionId, meterStop: 1800, timestamp: new Date().toISOString() }), { idTagInfo: { status: 'Accepted' } });
+  await h.call('ST1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
+  assert.equal(tickets(h).length, 1);
+  await h.close();
+});
+
+test('StartTransaction without an Authorize asks central then; the same idTag at a second station is ConcurrentTx, another at a busy one Invalid', async () => {
+  const h = await harness(['ST1', 'ST2']);
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D1', meterStart: 0, timestamp: new Date().toISOString() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  assert.equal((await h.call('ST2', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'ConcurrentTx');
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D2' })).idTagInfo.status, 'Invalid');
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'not a driver id!' })).idTagInfo.status, 'Invalid');
+  const refused = await h.call('ST2', 'StartTransaction', { connectorId: 1, idTag: 'D1', meterStart: 0, timestamp: new Date().toISOString() });
+  assert.equal(refused.idTagInfo.status, 'ConcurrentTx');
+  assert.ok(Number.isInteger(refused.transactionId), 'a refused start still gets a transaction id, as OCPP requires');
+  await h.close();
+});
+
+test("the driver's stop through central reaches the station as RemoteStopTransaction; its StopTransaction bills meterStop − meterStart", async () => {
+  const h = await harness(['ST1']);
+  const { link } = h.stations.get('ST1')!;
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D1', meterStart: 10_000, timestamp: new Date().toISOString() });
+  await until(h.net, Promise.resolve(), 500);
+  await send(h.net, 'driver.stop', { requestId: randomUUID(), driverId: 'D1' }, { sender: 'driver:D1' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(link.calls, [{ action: 'RemoteStopTransaction', params: { transactionId: start.transactionId } }]);
+  assert.equal(tickets(h).length, 0, 'no ticket before the station reports its meter');
+  await h.call('ST1', 'StopTransaction', { transactionId: start.transactionId, meterStop: 10_777, timestamp: new Date().toISOString(), reason: 'Remote' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['reason'], t['totalEur']]), [[0.777, 'driver-stop', 0.39]]);
+  await h.close();
+});
+
+test('central stopping a CP granted but not yet started ends the supply at 0 kWh; the next StartTransaction is Invalid while out of service', async () => {
+  const h = await harness(['ST1']);
+  const { link } = h.stations.get('ST1')!;
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted');
+  await until(h.net, Promise.resolve(), 500);
+  await until(h.net, h.central.stop('ST1'));
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['reason']]), [[0, 'central-stop']]);
+  assert.deepEqual(link.calls.map((c) => [c.action, c.params['type'] ?? null]), [['ChangeAvailability', 'Inoperative']]);
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D1', meterStart: 0, timestamp: new Date().toISOString() });
+  assert.equal(start.idTagInfo.status, 'Invalid');
+  // Unavailable is the station's answer to the order, not a fault.
+  await h.call('ST1', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Unavailable' });
+  await until(h.net, Promise.resolve(), 300);
+  assert.equal(cpState(h, 'ST1'), 'OUT_OF_SERVICE');
+  await h.close();
+});
+
+test('an authorized idTag whose StartTransaction never comes is released after the connection timeout, at 0 kWh', async () => {
+  const h = await harness(['ST1']);
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted');
+  await until(h.net, Promise.resolve(), 500);
+  assert.equal(cpState(h, 'ST1'), 'CHARGING');
+  await run(h.net, 61_000, 1000);
+  assert.deepEqual(tickets(h).map((t) => [t['kwh'], t['driverId']]), [[0, 'D1']]);
+  assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D1' })).idTagInfo.status, 'Accepted', 'the driver may ask again');
+  await h.close();
+});
+
+test("a driver's request at an OCPP station is a RemoteStartTransaction; the station's Authorize and StartTransaction for it find the grant", async () => {
+  const h = await harness(['ST1']);
+  const { link } = h.stations.get('ST1')!;
+  await send(h.net, 'driver.request', { requestId: randomUUID(), driverId: 'D9', cpId: 'ST1' }, { sender: 'driver:D9' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(link.calls, [{ action: 'RemoteStartTransaction', params: { connectorId: 1, idTag: 'D9' } }]);
+  assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D9' })).idTagInfo.status, 'Accepted');
+  const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D9', meterStart: 100, timestamp: new Date().toISOString() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  await h.call('ST1', 'StopTransaction', { transactionId: start.transactionId, meterStop: 2100, timestamp: new Date().toISOString(), reason: 'EVDisconnected' });
+  await until(h.net, Promise.resolve(), 500);
+  assert.deepEqual(tickets(h).map((t) => [t['driverId'], t['kwh'], t['reason']]), [['D9', 2, 'unplugged']]);
+  assert.equal(link.calls.length, 1, 'its own start is not remote-started again');
+  await h.close();
+});
+
+test('a station that rejects RemoteStartTransaction ends the supply at 0 kWh at once', async () => {
+  const h = await harness(['ST1']);
+  h.stations.get('ST1')!.link.answers.set('RemoteStartTransaction', 'Rejected');
+  await send(h.net, 'driver.request', { requestId: randomUUID(), driverId: 'D9', cpId: 'ST1' }, { sender: 'driver:D9' });
+  await until(h.net, Promise.resolve(), 1000);
+  assert.deepEqual(tickets(h).map((t) => [t['driverId'], t['kwh']]), [['D9', 0]]);
+  assert.equal(cpState(h, 'ST1'), 'AVAILABLE');
+  await h.close();
+});
