@@ -48,12 +48,6 @@ export interface SubscribeOptions {
   /** The setting `sessionTimeoutMs` comes from, named when the brokers refuse it. Default: `kafka.session_timeout_ms`. */
   sessionSettingKey?: string;
   /**
-   * For a reader that need not see each record at once (a catalogue): the brokers may hold a fetch
-   * this long (ms) to gather records, so a busy topic costs a few fetches a second, not one per
-   * handful of records. Default: none, records are handed over as soon as any arrive.
-   */
-  gatherMs?: number;
-  /**
    * The handler wants the records of this record key only (a driver's own answers): a bus may
    * then read only the partitions that key lands on. Records of other keys may still arrive.
    */

@@ -13,9 +13,6 @@ import type { TransactionalLane } from './transactional-lane.js';
 import { authorizationFailure, type RefusalReporter } from './access-refusals.js';
 import { oneKeyAssigner } from './key-assigner.js';
 
-/** What a gathering reader's fetch waits for (SubscribeOptions.gatherMs), at most. */
-const GATHER_BYTES = 256 * 1024;
-
 /** A batch handler running longer than this is logged (and again when it ends). */
 const SLOW_BATCH_MS = 5_000;
 
@@ -51,9 +48,7 @@ export async function startConsumer(host: ConsumerHost, options: SubscribeOption
     // A fetch that finds nothing returns after this long; disconnect waits for it, so a long
     // wait would make every clean exit slow. Records still arrive at once when there are any.
     // kafkajs heartbeats between fetches: a short session needs a short wait.
-    maxWaitTimeInMs: Math.min(options.gatherMs ?? 1_000, Math.floor(session / 4)),
-    // Gathering: the broker answers once this much is there, or at the wait above.
-    ...(options.gatherMs !== undefined && { minBytes: GATHER_BYTES }),
+    maxWaitTimeInMs: Math.min(1_000, Math.floor(session / 4)),
     // One key's reader is assigned only that key's partitions (a driver among thousands).
     ...(options.onlyKey !== undefined && { partitionAssigners: [oneKeyAssigner(options.onlyKey)] }),
     allowAutoTopicCreation: false,

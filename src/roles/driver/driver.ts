@@ -181,9 +181,7 @@ export async function startDriver(options: DriverOptions): Promise<Driver> {
     store.changed();
     await out.flush();
   });
-  // The catalogue may lag a second: on a busy network (1,000 supplies) it is a few fetches a
-  // second instead of one per handful of records.
-  const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false, gatherMs: 1000 }, async (records) => {
+  const stateSub = await bus.subscribe({ group: options.groups.state, topics: ['cp-state'], fromBeginning: true, commit: false }, async (records) => {
     readStateBatch(
       records,
       stateInbox,
