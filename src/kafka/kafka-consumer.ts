@@ -12,6 +12,7 @@ import type { KafkaLease } from './lease.js';
 import type { TransactionalLane } from './transactional-lane.js';
 import { authorizationFailure, type RefusalReporter } from './access-refusals.js';
 import { oneKeyAssigner } from './key-assigner.js';
+import { ResumePoints } from './resume-points.js';
 
 /** A batch handler running longer than this is logged (and again when it ends). */
 const SLOW_BATCH_MS = 5_000;
@@ -72,7 +73,12 @@ export async function startConsumer(host: ConsumerHost, options: SubscribeOption
   });
   // Refused before the caller awaits it (during run() below): not an unhandled rejection.
   ready.catch(() => {});
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  // A group that never commits goes on after a rebalance where this process left each partition
+  // (kafkajs would start it again at the log's end and skip what was written meanwhile).
+  const resume = commit ? null : new ResumePoints();
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    // Emitted before the first fetch of the new assignment: the seeks apply to that fetch.
+    if (resume) for (const seek of resume.seeks(e.payload.memberAssignment)) consumer.seek(seek);
     markReady();
     host.setStatus('connected');
   });
@@ -134,6 +140,7 @@ export async function startConsumer(host: ConsumerHost, options: SubscribeOption
         if (reported) appendLog(host.logFile, 'batch handler done', { group: options.group, topic: batch.topic, partition: batch.partition, ms: Date.now() - startedAt });
       }
       resolveOffset(batch.lastOffset());
+      resume?.applied(batch.topic, batch.partition, batch.lastOffset());
       // Given explicit offsets (every resolved one, taken when the commit starts), kafkajs commits
       // them even while the consumer is stopping: a batch applied just before close() stays read.
       if (committer && host.lease()) {
