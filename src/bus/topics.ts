@@ -16,6 +16,7 @@ export const TOPIC_KEYS = [
   'dead-letter',
   'central-lease',
   'audit',
+  'ocpp-transactions',
 ] as const;
 
 /**
@@ -27,4 +28,4 @@ export const SINGLE_PARTITION_TOPICS: ReadonlySet<string> = new Set(['central-le
 export type TopicKey = (typeof TOPIC_KEYS)[number];
 
 /** Topics whose log is compacted: only the latest record per key matters (state, not events). */
-export const COMPACTED_TOPICS: ReadonlySet<TopicKey> = new Set<TopicKey>(['cp-state']);
+export const COMPACTED_TOPICS: ReadonlySet<TopicKey> = new Set<TopicKey>(['cp-state', 'ocpp-transactions']);

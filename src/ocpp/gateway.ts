@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { RPCServer } from 'ocpp-rpc';
 import { systemClock } from '../bus/clock.js';
 import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
@@ -11,6 +11,8 @@ import { DriverLink } from './driver-link.js';
 import { ocpp16ErrorCode, toOcpp16Frame } from './error-codes.js';
 import { stationIdProblem } from './mapping.js';
 import { Station } from './station.js';
+import { stationInstanceId } from './station-instance.js';
+import { TransactionLog } from './transaction-log.js';
 import type { GatewayEventKind, GatewayOptions, OcppLink } from './types.js';
 
 export const OCPP_SUBPROTOCOL = 'ocpp1.6';
@@ -55,15 +57,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     commit: false,
     routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response'],
   });
+  const transactions = new TransactionLog({
+    bus: options.bus,
+    group: `${options.group}-transactions`,
+    gateway: options.name ?? `${hostname()} pid ${process.pid}`,
+    clock: systemClock,
+    ...(options.transactionsEnd && { ends: options.transactionsEnd }),
+    onMalformed: (r, reason) => emit('bad-message', `ocpp-transactions record ${r.partition}/${r.offset} skipped: ${reason}`, { topic: r.topic, partition: r.partition, offset: r.offset, reason }),
+    onPublishError: (e, attempt) => emit('call-failed', `writing a station's transaction failed (attempt ${attempt}): ${(e as Error).message}`, { error: (e as Error).message, attempt }),
+  });
+  // Every open transaction is known before the first station connects.
+  await transactions.start();
   await shared.start();
   const driver = new DriverLink(shared, options.answerTimeoutMs);
   const stations = new Map<string, { station: Station; client: RpcClient }>();
-  // A station that reconnects keeps its CP instance: central takes the registration as a retry,
-  // instead of refusing a "second process" until the first one's heartbeats time out.
-  const instances = new Map<string, string>();
   // Where station ids go: `/ocpp/`, or `/` for the root path.
   const base = normalisePath(options.path) === '/' ? '/' : `${normalisePath(options.path)}/`;
-  let transactionId = Math.floor(Date.now() / 1000) % 1_000_000_000;
+  // Unique per station on every gateway: above the station's last id, whoever gave it.
+  let transactionCounter = Math.floor(Date.now() / 1000) % 1_000_000_000;
 
   const server = new RPCServer({
     protocols: [OCPP_SUBPROTOCOL],
@@ -126,8 +137,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       handle: (action, handler) => client.handle(action, ({ params }) => handler(params)),
       call: (action, params) => client.call(action, params),
     };
-    const instanceId = instances.get(id) ?? randomUUID();
-    instances.set(id, instanceId);
+    // The same CP process on every gateway: central takes a reconnection anywhere as a retry.
+    const instanceId = stationInstanceId(id);
     const settings = options.settings(id);
     const station = new Station({
       link,
@@ -138,10 +149,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clock: systemClock,
       driver,
       events,
-      nextTransactionId: () => ++transactionId,
+      nextTransactionId: () => (transactionCounter = Math.max(transactionCounter + 1, transactions.lastTransactionId(id) + 1)),
+      transactions,
+      takeoverWaitMs: options.takeoverWaitMs ?? 3_000,
       refused: (reason) => {
-        // Its next connection is a new CP process, which central takes once the other one is gone.
-        instances.delete(id);
+        // Central takes its next connection once the other process with its id is gone.
         emit('station-refused', `${id} refused by central: ${reason}; closing its connection`, { cpId: id, identity: id, code: 1008, reason });
         setImmediate(() => void client.close({ code: 1008, reason: 'registration refused by central', awaitPending: true }).catch(() => {}));
       },
@@ -187,6 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
   } catch (e) {
     await shared.close();
+    await transactions.close();
     throw e;
   }
   http.on('error', (e: Error) => emit('call-failed', `OCPP listener error: ${e.message}`, { error: e.message }));
@@ -206,6 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await Promise.all([...stations.values()].map(({ station }) => station.close()));
       stations.clear();
       await shared.close();
+      await transactions.close();
     },
   };
 }

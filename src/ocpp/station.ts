@@ -3,6 +3,7 @@ import type { StationSettings } from '../config/ocpp-config.js';
 import type { ChargePoint, ExternalHardware, Registration } from '../roles/cp/index.js';
 import type { DriverLink } from './driver-link.js';
 import { availabilityType, idTagStatus, kwhSince, meterSample, readingFrom, statusEffect, type AuthOutcome, type SampledValue, type StationStatus } from './mapping.js';
+import { seqBaseOf, type OpenTransaction, type TransactionLog } from './transaction-log.js';
 import type { GatewayEventKind, OcppLink } from './types.js';
 
 /** A grant central gave an idTag at this station, before the station's StartTransaction. */
@@ -18,6 +19,9 @@ interface Transaction {
   sessionId: string;
   idTag: string;
   meterStartWh: number;
+  startedAt: number;
+  /** How many times a gateway took it over from another (0: started here). */
+  handoffs: number;
   last: { kw: number; kwh: number };
 }
 
@@ -36,8 +40,15 @@ export interface StationDeps {
   events: { emit(kind: GatewayEventKind, text: string, data?: Record<string, unknown>): void };
   /** Starts this station's CP with the station as its hardware. */
   startCp(external: ExternalHardware): Promise<ChargePoint>;
-  /** A transaction id unique in this gateway. */
+  /** A transaction id above every one this station was given, on any gateway. */
   nextTransactionId(): number;
+  /** The stations' open transactions, shared by every gateway. */
+  transactions: Pick<TransactionLog, 'open' | 'waitFor' | 'write'>;
+  /**
+   * How long a MeterValues or StopTransaction naming a transaction not open here waits for
+   * another gateway's record of it (the station moved right after its StartTransaction).
+   */
+  takeoverWaitMs: number;
   /** Central refused this station's CP (another live process has the id): the gateway lets the station go. */
   refused(reason: string): void;
 }
@@ -57,6 +68,8 @@ export class Station {
   /** idTags this station's own Authorize (or StartTransaction) is asking central for right now. */
   private readonly authorizing = new Set<string>();
   private tx: Transaction | null = null;
+  /** A takeover of another gateway's transaction in progress, by transaction id. */
+  private readonly adopting = new Map<number, Promise<Transaction | null>>();
   private outOfServiceByCentral = false;
   private closed = false;
 
@@ -68,7 +81,62 @@ export class Station {
       stopRequested: (sessionId) => void this.stopRequested(sessionId),
       serviceChanged: (inService) => void this.serviceChanged(inService),
     });
-    void this.cpStarted.then((cp) => (this.cp = cp)).catch(() => {});
+    void this.cpStarted
+      .then((cp) => {
+        this.cp = cp;
+        // A transaction another gateway left open: go on with it before any command arrives (the
+        // CP reads cp-commands only once registered), so central's stop finds it here.
+        const open = deps.transactions.open(this.id);
+        if (open) void this.adopt(open.transactionId, 0);
+      })
+      .catch(() => {});
+  }
+
+  /**
+   * Goes on with the station's transaction `transactionId`, open on another gateway (the station
+   * moved here): waits up to `ms` for its record, writes it as this gateway's, and opens the
+   * supply on the CP again. Null when no gateway has it open.
+   */
+  private adopt(transactionId: number, ms: number): Promise<Transaction | null> {
+    if (this.tx?.transactionId === transactionId) return Promise.resolve(this.tx);
+    let taking = this.adopting.get(transactionId);
+    if (!taking) {
+      taking = this.takeOver(transactionId, ms).finally(() => this.adopting.delete(transactionId));
+      this.adopting.set(transactionId, taking);
+    }
+    return taking;
+  }
+
+  private async takeOver(transactionId: number, ms: number): Promise<Transaction | null> {
+    const open: OpenTransaction | null = await this.deps.transactions.waitFor(this.id, transactionId, ms);
+    if (!open || this.closed) return null;
+    if (this.tx?.transactionId === transactionId) return this.tx;
+    const cp = await this.cpStarted;
+    const handoffs = open.handoffs + 1;
+    await this.deps.transactions.write(this.id, { ...open, handoffs });
+    const resumed = await cp.resumeSupply({ sessionId: open.sessionId, driverId: open.idTag, startedAt: open.startedAt, seqBase: seqBaseOf(handoffs) });
+    if (!resumed.ok) {
+      this.emit('unknown-transaction', `could not take transaction ${transactionId} over: ${resumed.text}`, { transactionId });
+      return null;
+    }
+    this.tx = { transactionId, sessionId: open.sessionId, idTag: open.idTag, meterStartWh: open.meterStartWh, startedAt: open.startedAt, handoffs, last: { kw: 0, kwh: 0 } };
+    this.emit('transaction-resumed', `goes on with transaction ${transactionId} for ${open.idTag} (session ${open.sessionId.slice(0, 8)}), taken over from another gateway (handoff ${handoffs})`, {
+      transactionId,
+      sessionId: open.sessionId,
+      idTag: open.idTag,
+      meterStart: open.meterStartWh,
+      handoffs,
+    });
+    return this.tx;
+  }
+
+  /** The open transaction `transactionId`: this gateway's, or another's taken over. */
+  private async transaction(transactionId: number | undefined): Promise<Transaction | null> {
+    const tx = this.tx;
+    if (transactionId === undefined || tx?.transactionId === transactionId) return tx;
+    // One connector, one transaction: a station's id for another open one is not ours to bill.
+    if (tx) return null;
+    return this.adopt(transactionId, this.deps.takeoverWaitMs);
   }
 
   /** The socket closed: the CP stops (no more heartbeats), so central marks it DISCONNECTED after its timeout. */
@@ -179,7 +247,10 @@ export class Station {
     const status = idTagStatus(outcome);
     if (outcome.kind !== 'granted') return { transactionId, idTagInfo: { status } };
     this.dropGrant();
-    this.tx = { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, last: { kw: 0, kwh: 0 } };
+    const startedAt = this.deps.clock.now();
+    this.tx = { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, startedAt, handoffs: 0, last: { kw: 0, kwh: 0 } };
+    // On the topic before the station knows its id: whichever gateway it names it to next finds it.
+    await this.deps.transactions.write(this.id, { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, startedAt, handoffs: 0 });
     this.emit('transaction-started', `transaction ${transactionId} for ${p.idTag} (session ${outcome.sessionId.slice(0, 8)}), meter ${p.meterStart} Wh`, {
       transactionId,
       sessionId: outcome.sessionId,
@@ -191,9 +262,9 @@ export class Station {
   }
 
   private async onMeterValues(p: { connectorId: number; transactionId?: number; meterValue: { sampledValue: SampledValue[] }[] }): Promise<Record<string, unknown>> {
-    const tx = this.tx;
     // Readings outside a transaction (the clock-aligned register of an idle station) bill nobody.
-    if (!tx || (p.transactionId !== undefined && p.transactionId !== tx.transactionId)) return {};
+    const tx = await this.transaction(p.transactionId);
+    if (!tx) return {};
     const reading = readingFrom(meterSample(p.meterValue), tx.meterStartWh, tx.last);
     if (!reading) return {};
     tx.last = reading;
@@ -203,8 +274,8 @@ export class Station {
   }
 
   private async onStopTransaction(p: { transactionId: number; meterStop: number; reason?: string; idTag?: string }): Promise<Record<string, unknown>> {
-    const tx = this.tx;
-    if (!tx || tx.transactionId !== p.transactionId) {
+    const tx = await this.transaction(p.transactionId);
+    if (!tx) {
       // A stop the station queued while offline, or of a transaction central refused: acknowledged so it is not sent again.
       this.emit('unknown-transaction', `stopped transaction ${p.transactionId}, which is not open here`, { transactionId: p.transactionId });
       return {};
@@ -213,6 +284,7 @@ export class Station {
     const kwh = kwhSince(tx.meterStartWh, p.meterStop);
     const cp = await this.cpStarted;
     await cp.stationEnded(kwh);
+    await this.deps.transactions.write(this.id, null);
     this.emit('transaction-stopped', `transaction ${p.transactionId} stopped (${p.reason ?? 'Local'}): ${kwh.toFixed(3)} kWh`, {
       transactionId: p.transactionId,
       sessionId: tx.sessionId,

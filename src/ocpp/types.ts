@@ -12,6 +12,7 @@ export const GATEWAY_EVENT_KINDS = [
   'authorize',
   'transaction-started',
   'transaction-stopped',
+  'transaction-resumed',
   'remote-start',
   'remote-stop',
   'change-availability',
@@ -53,4 +54,10 @@ export interface GatewayOptions {
   /** How long a BootNotification waits for central's registration answer before it says Pending. */
   bootWaitMs?: number;
   onEvent: (event: RoleEvent) => void;
+  /** This gateway in the transactions it writes; default `<host> pid <pid>`. */
+  name?: string;
+  /** Where ocpp-transactions ends now: the gateway reads that far before it listens. */
+  transactionsEnd?: () => Promise<Map<number, number>>;
+  /** How long a call naming another gateway's transaction waits for its record; default 3 s. */
+  takeoverWaitMs?: number;
 }

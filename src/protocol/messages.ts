@@ -211,6 +211,31 @@ export const MESSAGES = {
     }),
     (p) => p.by,
   ),
+  /**
+   * An OCPP station's open transaction (issue 14), written by the gateway that holds the station:
+   * any gateway the station reconnects to goes on with it. `tx: null` once it stopped; the last
+   * transaction id stays, so the next one is higher whichever gateway hands it out.
+   */
+  'ocpp.transaction': def(
+    'ocpp-transactions',
+    z.object({
+      stationId: Id,
+      gateway: Text(200),
+      lastTransactionId: z.number().int().nonnegative(),
+      tx: z
+        .object({
+          transactionId: z.number().int().nonnegative(),
+          sessionId: Uuid,
+          idTag: Text(100),
+          meterStartWh: z.number().int().nonnegative(),
+          startedAt: Ms,
+          /** How many times a gateway took it over from another one. */
+          handoffs: z.number().int().nonnegative(),
+        })
+        .nullable(),
+    }),
+    (p) => p.stationId,
+  ),
 } as const;
 
 /** Keys that cannot collide with a CP id (ids never contain `#`). */

@@ -9,7 +9,8 @@ import type { MessageType } from '../../src/protocol/messages.js';
  * message types of that topic and then broken one way or another.
  */
 
-export type ConsumedTopic = Exclude<TopicKey, 'dead-letter' | 'central-lease' | 'audit'>;
+// ocpp-transactions: only gateways read it; test/unit/ocpp-transactions.test.ts gives its reader bad records.
+export type ConsumedTopic = Exclude<TopicKey, 'dead-letter' | 'central-lease' | 'audit' | 'ocpp-transactions'>;
 
 export interface BadRecord {
   topic: ConsumedTopic;

@@ -1,37 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { SharedSubscriptionBus } from '../../src/bus/shared-subscription-bus.js';
-import { DriverLink } from '../../src/ocpp/driver-link.js';
-import { Station } from '../../src/ocpp/station.js';
-import type { OcppLink } from '../../src/ocpp/types.js';
-import { startChargePoint, type ChargePoint } from '../../src/roles/cp/index.js';
+import type { Station } from '../../src/ocpp/station.js';
+import type { ChargePoint } from '../../src/roles/cp/index.js';
 import type { Central } from '../../src/roles/central/index.js';
 import type { RoleEvent } from '../../src/roles/shared/events.js';
 import { run, send, testNet, type TestNet } from './helpers.js';
 import { startTestCentral } from './fakes.js';
 import { until } from './network.js';
-
-/** The station's end of the socket, played by the test: calls in by action, the gateway's calls recorded and answered. */
-class FakeLink implements OcppLink {
-  readonly handlers = new Map<string, (params: any) => unknown>();
-  readonly calls: { action: string; params: Record<string, unknown> }[] = [];
-  /** What the station answers the gateway's calls, by action (default Accepted). */
-  readonly answers = new Map<string, string>();
-  constructor(readonly identity: string) {}
-  handle(action: string, handler: (params: any) => any): void {
-    this.handlers.set(action, handler);
-  }
-  async call(action: string, params: Record<string, unknown>): Promise<unknown> {
-    this.calls.push({ action, params });
-    return { status: this.answers.get(action) ?? 'Accepted' };
-  }
-  async invoke(action: string, params: Record<string, unknown>): Promise<any> {
-    const h = this.handlers.get(action);
-    if (!h) throw new Error(`no handler for ${action}`);
-    return h(params);
-  }
-}
+import { FakeLink, gatewaySide } from './ocpp-fakes.js';
 
 interface Harness {
   net: TestNet;
@@ -48,28 +25,12 @@ async function harness(ids: string[]): Promise<Harness> {
   const central = await startTestCentral(net);
   const centralEvents: RoleEvent[] = [];
   central.onEvent((e) => centralEvents.push(e));
-  const shared = new SharedSubscriptionBus(net.bus, { group: 'gw', commit: false, routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response'] });
-  await shared.start();
-  const driver = new DriverLink(shared, 5000, () => net.clock.now());
-  let tx = 100;
+  const gw = await gatewaySide(net, 'A');
   const stations: Harness['stations'] = new Map();
   for (const id of ids) {
     const link = new FakeLink(id);
-    let cp: ChargePoint | null = null;
-    const station = new Station({
-      link,
-      settings: { location: 'Depot', pricePerKwh: 0.5, maxKw: 11 },
-      heartbeatIntervalS: 60,
-      bootWaitMs: 5000,
-      connectionTimeoutMs: 60_000,
-      clock: net.clock,
-      driver,
-      events: { emit: () => {} },
-      nextTransactionId: () => ++tx,
-      refused: () => {},
-      startCp: async (external) => (cp = await startChargePoint({ bus: shared.view(id), clock: net.clock, id, groups: { main: `cp-${id}-group` }, location: 'Depot', pricePerKwh: 0.5, maxKw: 11, external })),
-    });
-    stations.set(id, { link, station, cp: () => cp! });
+    const { station, cp } = gw.connect(link);
+    stations.set(id, { link, station, cp });
   }
   const h: Harness = {
     net,
@@ -80,7 +41,7 @@ async function harness(ids: string[]): Promise<Harness> {
     close: async () => {
       for (const s of stations.values()) await s.station.close();
       await central.close();
-      await shared.close();
+      await gw.close();
       await net.bus.close();
     },
   };

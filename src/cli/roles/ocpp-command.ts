@@ -9,6 +9,7 @@ import { connectRole } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
 import { Shutdown } from '../shutdown.js';
 import { UsageError } from '../usage-error.js';
+import { topicEnds } from '../../kafka/topic-ends.js';
 
 /** `--listen` over `ocpp.listen`, `--path` over `ocpp.path`; checked before anything touches Kafka. */
 export function gatewayAddress(config: EvchargeConfig, argv: CommonArgs): { host: string; port: number; path: string } {
@@ -46,6 +47,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
       settings: (id) => stationSettings(config.ocpp, id),
       answerTimeoutMs: config.driverAnswerTimeoutMs,
       onEvent: print,
+      transactionsEnd: () => topicEnds(config, { role: 'ocpp' }, 'ocpp-transactions'),
     });
   } catch (e) {
     await bus.close();

@@ -2,7 +2,7 @@ import { chargeTicket } from '../../protocol/index.js';
 import type { IntentResult } from '../shared/role.js';
 import type { CpContext } from './context.js';
 import { endSupply, sendTelemetry } from './supply.js';
-import type { LocalSupply, MeterReading } from './types.js';
+import type { LocalSupply, MeterReading, ResumedSupply } from './types.js';
 
 /** The bounds the telemetry schemas accept (protocol/payloads.ts): a reading past them is refused here, not at central. */
 const MAX_KW = 10_000;
@@ -44,4 +44,25 @@ export function stationEnded(ctx: CpContext, kwh: number): IntentResult {
   const reason = ctx.stopAsked === supply.sessionId ? 'stopped' : 'unplugged';
   endSupply(ctx, reason);
   return { ok: true, text: `${ctx.id} supply ended at the station (${reason})` };
+}
+
+/**
+ * An external station goes on with a supply another process of this CP started (central has it
+ * open): the supply is open here again, with no `supply.started` (central would take it as a new
+ * one) and nothing asked of the station, which is already charging.
+ */
+export function resumeSupply(ctx: CpContext, r: ResumedSupply): IntentResult {
+  if (!ctx.external) return { ok: false, text: `${ctx.id} has its own meter: only an external station's supply can be taken over` };
+  if (ctx.supply?.sessionId === r.sessionId) return { ok: true, text: `${ctx.id} is already supplying session ${r.sessionId.slice(0, 8)}` };
+  if (ctx.supply) return { ok: false, text: `${ctx.id} is supplying session ${ctx.supply.sessionId.slice(0, 8)}, not ${r.sessionId.slice(0, 8)}` };
+  if (ctx.ended.has(r.sessionId)) return { ok: false, text: `session ${r.sessionId.slice(0, 8)} already ended here` };
+  if (!(Number.isSafeInteger(r.seqBase) && r.seqBase >= 0)) return { ok: false, text: `${ctx.id}: seqBase must be a whole number >= 0, got ${r.seqBase}` };
+  ctx.supply = { sessionId: r.sessionId, driverId: r.driverId, startedAt: r.startedAt, kw: 0, kwh: 0, eur: 0, seq: r.seqBase - 1 };
+  ctx.accruedTo = ctx.clock.now();
+  ctx.events.emit('supply-resumed', `${ctx.id} goes on supplying ${r.driverId} (session ${r.sessionId.slice(0, 8)}), taken over from another process`, {
+    sessionId: r.sessionId,
+    driverId: r.driverId,
+    seqBase: r.seqBase,
+  });
+  return { ok: true, text: `${ctx.id} resumed session ${r.sessionId.slice(0, 8)}` };
 }

@@ -58,6 +58,18 @@ export interface ExternalHardware {
   serviceChanged(inService: boolean): void;
 }
 
+/**
+ * A supply central already has open for this CP, started by another process of it: an OCPP
+ * station that moved to another gateway mid-supply. `seqBase` is the first telemetry seq to send,
+ * above all the earlier process sent.
+ */
+export interface ResumedSupply {
+  sessionId: string;
+  driverId: string;
+  startedAt: number;
+  seqBase: number;
+}
+
 /** One reading of an external meter, for the open supply: kW now, kWh since the supply started. */
 export interface MeterReading {
   kw: number;
@@ -112,6 +124,7 @@ export const CP_EVENT_KINDS = [
   'registered',
   'register-refused',
   'supply-started',
+  'supply-resumed',
   'telemetry',
   'supply-ended',
   'faulted',
