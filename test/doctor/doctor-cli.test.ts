@@ -137,7 +137,7 @@ test('RF 2 with min ISR 2, as in the original design, is warned about: one broke
   const { file } = configFile(tag, yaml);
   const r = await doctor(file);
   assert.match(r.stdout, /! replication factor 2 with min\.insync\.replicas 2: one broker down blocks writes with acks=all/);
-  assert.match(r.stdout, /all 12 topics/);
+  assert.match(r.stdout, /all 13 topics/);
   const j = parseReport(await doctor(file, ['--json']));
   const w = j.warnings.find((x) => x.code === 'min-isr-equals-rf');
   assert.ok(w, JSON.stringify(j.warnings));

@@ -1,7 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RPCClient } from 'ocpp-rpc';
+import type { RPCClient } from 'ocpp-rpc';
 import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
+import { errorCodeOf, inboundFrames, meterValues, nextCall, stationClient, until } from '../helpers/ocpp-client.js';
 
 /**
  * A charging station driven by ocpp-rpc's own client (not by evcharge's code) against the real
@@ -9,69 +10,14 @@ import { TestNetwork, type RoleProcess } from '../helpers/role-process.js';
  */
 const net = new TestNetwork({ heartbeatTimeoutMs: 2000 });
 const stations: RPCClient[] = [];
+const station = (endpoint: string, identity: string, extra: Parameters<typeof stationClient>[2] = {}) => {
+  const s = stationClient(endpoint, identity, extra);
+  stations.push(s);
+  return s;
+};
 after(async () => {
   await Promise.all(stations.map((s) => s.close({ force: true }).catch(() => {})));
   await net.stopAll();
-});
-
-type ClientOptions = ConstructorParameters<typeof RPCClient>[0];
-
-function station(endpoint: string, identity: string, extra: Partial<ClientOptions> = {}): RPCClient {
-  const s = new RPCClient({ endpoint, identity, protocols: ['ocpp1.6'], strictMode: true, reconnect: false, ...extra } as ClientOptions);
-  stations.push(s);
-  return s;
-}
-
-/** Resolves with the params of the next call of `action` the gateway makes to the station, answering it with `answer`. */
-function nextCall(s: RPCClient, action: string, answer: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    s.handle(action, async ({ params }) => {
-      resolve(params as Record<string, unknown>);
-      return answer;
-    });
-  });
-}
-
-/** Raw frames the station received (CALLERRORs to frames it sent by hand among them). */
-function inboundFrames(s: RPCClient): unknown[][] {
-  const frames: unknown[][] = [];
-  s.on('message', ({ message, outbound }: { message: Buffer | string; outbound: boolean }) => {
-    if (!outbound) frames.push(JSON.parse(message.toString()) as unknown[]);
-  });
-  return frames;
-}
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 10000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function errorCodeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return String((e as { rpcErrorCode?: string }).rpcErrorCode ?? (e as Error).message);
-  }
-  throw new Error('the call succeeded');
-}
-
-const meterValues = (transactionId: number, wh: number, w: number) => ({
-  connectorId: 1,
-  transactionId,
-  meterValue: [
-    {
-      timestamp: new Date().toISOString(),
-      sampledValue: [
-        { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh', context: 'Sample.Periodic' },
-        { value: String(w), measurand: 'Power.Active.Import', unit: 'W', context: 'Sample.Periodic' },
-      ],
-    },
-  ],
 });
 
 let central: RoleProcess;

@@ -88,5 +88,5 @@ test('as the admin, over SASL_SSL with the generated CA, a role connects and mak
   // An interactive driver that quits at once: only the connection is at stake here.
   const r = await runCli(['driver', '--id', 'DW', '--no-tui', '--config', file], { env: { EVCHARGE_BROKERS: undefined }, timeoutMs: 30000, input: 'quit\n' });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /connected to Kafka at 127\.0\.0\.1:29392; created 12 topics/);
+  assert.match(r.stdout, /connected to Kafka at 127\.0\.0\.1:29392; created 13 topics/);
 });

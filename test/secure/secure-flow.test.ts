@@ -39,7 +39,7 @@ after(async () => {
 
 test('evcharge acl --apply, as the admin, makes the topics and the ACLs; again, it finds them there', async (t) => {
   t.diagnostic(`secure 3-node cluster up in ${(cluster.upMs / 1000).toFixed(1)} s`);
-  assert.match(applied, /applied: created 12 topics \(.*\); created \d+ ACLs, 0 were there already/);
+  assert.match(applied, /applied: created 13 topics \(.*\); created \d+ ACLs, 0 were there already/);
   const again = await runCli(['acl', '--config', cluster.configPath, '--cp', 'CPS1', '--driver', 'DS1', '--apply'], { env: env(), timeoutMs: 60000 });
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /applied: created 0 ACLs, \d+ were there already/);
