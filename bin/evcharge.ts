@@ -105,11 +105,14 @@ await yargs(hideBin(process.argv))
     "central's identities: add a CP's or driver's credential, list them, revoke one (record signing, security.records)",
     (y) =>
       common(y)
-        .positional('action', { choices: ['add', 'list', 'revoke'] as const, describe: 'add: a new credential file and its registry entry; list; revoke: kept out for good' })
+        .positional('action', {
+          choices: ['add', 'list', 'revoke', 'ocpp-key', 'ocpp-keys'] as const,
+          describe: "add: a new credential file and its registry entry; list; revoke: kept out for good; ocpp-key cp <id>: an OCPP station's AuthorizationKey (security profiles 1, 2); ocpp-keys: the gateway's file of them (--out, or ocpp.authorization_keys_file)",
+        })
         .positional('kind', { type: 'string', choices: ['cp', 'driver'] as const, describe: 'cp or driver' })
         .positional('id', { type: 'string', describe: 'the CP or driver id, e.g. CP001' })
         .option('tui', { type: 'boolean', default: false, hidden: true })
-        .option('out', { type: 'string', describe: "add: where to write the credential (default: the config's security.credential_file)", requiresArg: true })
+        .option('out', { type: 'string', describe: "add: where to write the credential (default: the config's security.credential_file); ocpp-keys: where to write the file (default: ocpp.authorization_keys_file)", requiresArg: true })
         .option('replace', { type: 'boolean', default: false, describe: 'add: a new credential for a revoked identity, and overwrite the credential file' })
         .option('json', { type: 'boolean', default: false, describe: 'one JSON object per result' }),
     (argv) => runCommand('registry', argv),

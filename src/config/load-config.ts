@@ -91,7 +91,7 @@ export function parseConfig(text: string, source: string, options: LoadOptions =
     heartbeatTimeoutMs: file.central.heartbeat_timeout_ms,
     takeoverTimeoutMs: file.central.takeover_timeout_ms,
     driverAnswerTimeoutMs: file.driver.answer_timeout_ms,
-    ocpp: resolveOcpp(file.ocpp),
+    ocpp: resolveOcpp(file.ocpp, source),
   };
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { ID_PATTERN } from '../protocol/ids.js';
 
@@ -13,6 +14,11 @@ import { ID_PATTERN } from '../protocol/ids.js';
  *     station_defaults: { location: unknown, price_per_kwh: 0.35, max_kw: 22 }
  *     stations:
  *       GARAGE-1: { location: "Garage, bay 1", price_per_kwh: 0.29, max_kw: 11 }
+ *     security_profile: 0           # 0 none; 1 HTTP Basic per station; 2 the same over TLS (wss://)
+ *     authorization_keys_file: ocpp-keys.json   # profiles 1, 2: `evcharge registry ocpp-keys` writes it
+ *     tls: { cert_file: gateway.crt, key_file: gateway.key }   # profile 2 (PEM)
+ *
+ * Paths are relative to the config file.
  */
 export const OCPP_DEFAULTS = { listen: '0.0.0.0:8887', path: '/ocpp', heartbeatIntervalS: 60, connectionTimeoutS: 60, location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;
 
@@ -40,8 +46,21 @@ export const ocppSchema = z
         }
       })
       .optional(),
+    security_profile: z.union([z.literal(0), z.literal(1), z.literal(2)], { message: 'expected 0 (none), 1 (HTTP Basic) or 2 (HTTP Basic over TLS)' }).optional(),
+    authorization_keys_file: z.string().min(1).optional(),
+    tls: z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const profile = o.security_profile ?? 0;
+    const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    if (profile >= 1 && o.authorization_keys_file === undefined) {
+      issue('authorization_keys_file', `security profile ${profile} checks each station's password against this file; write it with \`evcharge registry ocpp-keys\` and name it here`);
+    }
+    if (profile === 2 && o.tls === undefined) issue('tls', 'security profile 2 is TLS: give tls.cert_file and tls.key_file (PEM)');
+    if (profile < 2 && o.tls !== undefined) issue('tls', `TLS is security profile 2 (with HTTP Basic); set security_profile: 2, or remove tls`);
+    if (profile === 0 && o.authorization_keys_file !== undefined) issue('authorization_keys_file', 'station passwords are security profiles 1 and 2; set security_profile: 1 or 2, or remove it');
+  });
 
 export type OcppFile = z.infer<typeof ocppSchema>;
 
@@ -62,6 +81,12 @@ export interface OcppConfig {
   defaults: StationSettings;
   /** Per-station settings over the defaults, by station id. */
   stations: Record<string, StationSettings>;
+  /** OCPP 1.6 security profile: 0 none, 1 HTTP Basic, 2 HTTP Basic over TLS. */
+  securityProfile: 0 | 1 | 2;
+  /** Profiles 1 and 2: the stations' password verifiers (absolute path). */
+  authorizationKeysFile: string | null;
+  /** Profile 2: the gateway's certificate and key, PEM (absolute paths). */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 export function normalisePath(p: string): string {
@@ -69,7 +94,9 @@ export function normalisePath(p: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-export function resolveOcpp(file: OcppFile | undefined): OcppConfig {
+/** `source`: the config file, which relative paths start from. */
+export function resolveOcpp(file: OcppFile | undefined, source: string): OcppConfig {
+  const base = path.dirname(source);
   const d = file?.station_defaults;
   const defaults: StationSettings = {
     location: d?.location ?? OCPP_DEFAULTS.location,
@@ -89,6 +116,9 @@ export function resolveOcpp(file: OcppFile | undefined): OcppConfig {
     connectionTimeoutS: file?.connection_timeout_s ?? OCPP_DEFAULTS.connectionTimeoutS,
     defaults,
     stations,
+    securityProfile: file?.security_profile ?? 0,
+    authorizationKeysFile: file?.authorization_keys_file === undefined ? null : path.resolve(base, file.authorization_keys_file),
+    tls: file?.tls === undefined ? null : { certFile: path.resolve(base, file.tls.cert_file), keyFile: path.resolve(base, file.tls.key_file) },
   };
 }
 

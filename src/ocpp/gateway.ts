@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { RPCServer } from 'ocpp-rpc';
@@ -7,6 +8,7 @@ import { SharedSubscriptionBus } from '../bus/shared-subscription-bus.js';
 import { normalisePath } from '../config/ocpp-config.js';
 import { startChargePoint, type ChargePoint, type ChargePointEventKind } from '../roles/cp/index.js';
 import { EventFeed, type RoleEvent } from '../roles/shared/events.js';
+import type { PasswordCheck } from './authorization-keys.js';
 import { DriverLink } from './driver-link.js';
 import { ocpp16ErrorCode, toOcpp16Frame } from './error-codes.js';
 import { stationIdProblem } from './mapping.js';
@@ -39,6 +41,13 @@ interface RpcClient {
 
 /** Frames larger than this close the station's connection (1009): no OCPP 1.6 message comes near it. */
 const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Why a station's HTTP Basic login was refused (401), for the gateway's event. */
+const LOGIN_REFUSED: Record<Exclude<PasswordCheck, 'ok'>, string> = {
+  'no-password': 'no password (HTTP Basic, security profile {p}): configure the station with its AuthorizationKey (evcharge registry ocpp-key cp <id>)',
+  'unknown-station': 'not in the authorization keys file: add it to the registry (evcharge registry add cp <id>) and write the file again (evcharge registry ocpp-keys)',
+  'wrong-password': 'wrong password (its AuthorizationKey does not match the registry)',
+};
 
 /** Bad frames reported per station: the first, then every 100th (a flood stays one line a hundred). */
 const BAD_MESSAGE_REPORT_EVERY = 100;
@@ -76,6 +85,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Unique per station on every gateway: above the station's last id, whoever gave it.
   let transactionCounter = Math.floor(Date.now() / 1000) % 1_000_000_000;
 
+  const { passwords = null, tls = null } = options.security ?? {};
+  const profile = tls ? 2 : passwords ? 1 : 0;
+  let keysProblem: string | null = null;
+
   const server = new RPCServer({
     protocols: [OCPP_SUBPROTOCOL],
     strictMode: true,
@@ -100,6 +113,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (problem) return refuse(400, `station id: ${problem}`);
     if (!handshake.protocols.has(OCPP_SUBPROTOCOL)) {
       return refuse(400, `subprotocol ${OCPP_SUBPROTOCOL} is required (offered: ${[...handshake.protocols].join(', ') || 'none'})`);
+    }
+    if (passwords) {
+      passwords.refresh();
+      if (passwords.problem !== null && passwords.problem !== keysProblem) {
+        emit('call-failed', `authorization keys file: ${passwords.problem}; the keys read before stay in force`, { error: passwords.problem });
+      }
+      keysProblem = passwords.problem;
+      const verdict = passwords.check(handshake.identity, handshake.password as Buffer | undefined);
+      if (verdict !== 'ok') return refuse(401, LOGIN_REFUSED[verdict].replace('{p}', String(profile)));
     }
     accept({}, OCPP_SUBPROTOCOL);
   });
@@ -184,10 +206,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   // Our own HTTP server rather than ocpp-rpc's listen(): in 2.2.1 a port already taken never
   // rejects its promise, and the server's unhandled 'error' event ends the process with a stack.
-  const http = createServer((_req, res) => {
+  const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
     res.statusCode = 404;
     res.end();
-  });
+  };
+  // Security profile 2: TLS 1.2 at least, as the 1.6 security whitepaper requires.
+  const http = tls ? createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, notFound) : createServer(notFound);
   http.on('upgrade', server.handleUpgrade);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -204,8 +228,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   http.on('error', (e: Error) => emit('call-failed', `OCPP listener error: ${e.message}`, { error: e.message }));
   const address = http.address() as AddressInfo;
-  const url = `ws://${options.host}:${address.port}${base}`;
-  emit('listening', `OCPP 1.6J gateway listening at ${url}<station id> (subprotocol ${OCPP_SUBPROTOCOL})`, { host: options.host, port: address.port, path: options.path, url });
+  const url = `${tls ? 'wss' : 'ws'}://${options.host}:${address.port}${base}`;
+  const security = profile === 0 ? 'no station authentication' : profile === 1 ? 'HTTP Basic per station' : 'TLS, HTTP Basic per station';
+  emit('listening', `OCPP 1.6J gateway listening at ${url}<station id> (subprotocol ${OCPP_SUBPROTOCOL}; security profile ${profile}: ${security})`, { host: options.host, port: address.port, path: options.path, url, securityProfile: profile });
 
   return {
     host: options.host,

@@ -1,6 +1,7 @@
 import type { Bus } from '../bus/bus.js';
 import type { StationSettings } from '../config/ocpp-config.js';
 import type { RoleEvent } from '../roles/shared/events.js';
+import type { StationPasswords } from './authorization-keys.js';
 
 export const GATEWAY_EVENT_KINDS = [
   'listening',
@@ -60,4 +61,9 @@ export interface GatewayOptions {
   transactionsEnd?: () => Promise<Map<number, number>>;
   /** How long a call naming another gateway's transaction waits for its record; default 3 s. */
   takeoverWaitMs?: number;
+  /**
+   * OCPP security: station passwords (HTTP Basic, profile 1), and with `tls` the listener is
+   * wss:// (profile 2). Absent: profile 0, as plain OCPP-J 1.6.
+   */
+  security?: { passwords: StationPasswords | null; tls: { cert: Buffer; key: Buffer } | null };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, parseConfig } from '../../src/config/load-config.js';
@@ -49,4 +50,20 @@ test('an unknown ocpp key, a bad station id or a bad value is a config error nam
   rejects(['ocpp:', '  stations:', '    "bad id": { max_kw: 11 }'], /ocpp\.stations.*station id is a charge point id/);
   rejects(['ocpp:', '  listen: localhost'], /ocpp\.listen: expected host:port/);
   rejects(['ocpp:', '  path: ocpp'], /ocpp\.path: expected a URL path/);
+});
+
+test('security profiles: 1 needs the keys file, 2 also TLS; TLS or keys without a profile that uses them are errors naming the key; paths are relative to the config', () => {
+  const one = parse('ocpp:', '  security_profile: 1', '  authorization_keys_file: gw/keys.json');
+  assert.equal(one.ocpp.securityProfile, 1);
+  assert.equal(one.ocpp.authorizationKeysFile, path.resolve('gw/keys.json'));
+  assert.equal(one.ocpp.tls, null);
+  const two = parse('ocpp:', '  security_profile: 2', '  authorization_keys_file: k.json', '  tls: { cert_file: g.crt, key_file: g.key }');
+  assert.deepEqual(two.ocpp.tls, { certFile: path.resolve('g.crt'), keyFile: path.resolve('g.key') });
+  assert.equal(parse().ocpp.securityProfile, 0);
+  rejects(['ocpp:', '  security_profile: 1'], /ocpp\.authorization_keys_file: security profile 1 checks each station's password.*evcharge registry ocpp-keys/);
+  rejects(['ocpp:', '  security_profile: 2', '  authorization_keys_file: k.json'], /ocpp\.tls: security profile 2 is TLS/);
+  rejects(['ocpp:', '  security_profile: 1', '  authorization_keys_file: k.json', '  tls: { cert_file: a, key_file: b }'], /ocpp\.tls: TLS is security profile 2/);
+  rejects(['ocpp:', '  authorization_keys_file: k.json'], /ocpp\.authorization_keys_file: station passwords are security profiles 1 and 2/);
+  rejects(['ocpp:', '  security_profile: 3'], /ocpp\.security_profile: expected 0 \(none\), 1 \(HTTP Basic\) or 2/);
+  rejects(['ocpp:', '  security_profile: 2', '  authorization_keys_file: k.json', '  tls: { cert_file: a }'], /ocpp\.tls\.key_file/);
 });

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
 import { normalisePath, stationSettings } from '../../config/ocpp-config.js';
 import { parseListen } from '../../ocpp/mapping.js';
+import { StationPasswords } from '../../ocpp/authorization-keys.js';
 import { startGateway } from '../../ocpp/gateway.js';
+import type { GatewayOptions } from '../../ocpp/types.js';
 import type { CommonArgs } from '../common-args.js';
 import { connectRole } from '../connect-role.js';
 import { eventPrinter } from '../event-printer.js';
@@ -23,6 +27,36 @@ export function gatewayAddress(config: EvchargeConfig, argv: CommonArgs): { host
   return { ...listen, path: normalisePath(rawPath) };
 }
 
+/** Security profiles 1 and 2 from the config: every file read now, so a bad one exits 2 before Kafka. */
+export function gatewaySecurity(config: EvchargeConfig): NonNullable<GatewayOptions['security']> {
+  const { securityProfile, authorizationKeysFile, tls } = config.ocpp;
+  if (securityProfile === 0) return { passwords: null, tls: null };
+  const passwords = new StationPasswords(authorizationKeysFile!);
+  try {
+    passwords.load();
+  } catch (e) {
+    throw new UsageError(`config ${config.source}: ocpp.authorization_keys_file: ${(e as Error).message}; write it with \`evcharge registry ocpp-keys --out ${authorizationKeysFile}\` on central's machine`);
+  }
+  if (!tls) return { passwords, tls: null };
+  const pem = (key: 'cert_file' | 'key_file', file: string, marker: RegExp): Buffer => {
+    let b: Buffer;
+    try {
+      b = readFileSync(file);
+    } catch (e) {
+      throw new UsageError(`config ${config.source}: ocpp.tls.${key}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (!marker.test(b.toString('latin1'))) throw new UsageError(`config ${config.source}: ocpp.tls.${key}: ${file} is not PEM (no ${marker.source.replace(/\\/g, '')} block)`);
+    return b;
+  };
+  const material = { cert: pem('cert_file', tls.certFile, /-----BEGIN CERTIFICATE-----/), key: pem('key_file', tls.keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/) };
+  try {
+    createSecureContext(material);
+  } catch (e) {
+    throw new UsageError(`config ${config.source}: ocpp.tls: ${tls.keyFile} and ${tls.certFile} do not make a TLS server (${(e as Error).message}); give the key that goes with the certificate`);
+  }
+  return { passwords, tls: material };
+}
+
 /**
  * `evcharge ocpp`: the OCPP 1.6J gateway, headless (one line or JSON object per event). It runs
  * until SIGINT/SIGTERM; each connected station is a CP of its own on the gateway's one bus.
@@ -32,6 +66,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
   if (config.records.protection !== 'off') {
     throw new UsageError(`config ${config.source}: security.records is ${config.records.protection}, which the OCPP gateway does not support yet; run it against a network with security.records: off`);
   }
+  const security = gatewaySecurity(config);
   const print = eventPrinter(argv.json);
   const shutdown = new Shutdown();
   const { bus } = await connectRole(config, { role: 'ocpp' }, print);
@@ -47,6 +82,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
       settings: (id) => stationSettings(config.ocpp, id),
       answerTimeoutMs: config.driverAnswerTimeoutMs,
       onEvent: print,
+      security,
       transactionsEnd: () => topicEnds(config, { role: 'ocpp' }, 'ocpp-transactions'),
     });
   } catch (e) {

@@ -8,6 +8,7 @@ import type { CommonArgs } from '../common-args.js';
 import { readRegistry, writeRegistry, writeSecret } from '../registry-store.js';
 import { requireId } from '../role-args.js';
 import { UsageError } from '../usage-error.js';
+import { printOcppKey, writeOcppKeys } from './registry-ocpp.js';
 
 const KINDS: readonly IdentityKind[] = ['cp', 'driver'];
 
@@ -38,8 +39,13 @@ export async function runRegistry(config: EvchargeConfig, argv: CommonArgs): Pro
       process.stdout.write(lines.join('\n') + '\n');
       return 0;
     }
+    if (action === 'ocpp-keys') return writeOcppKeys(config, typeof argv['out'] === 'string' ? argv['out'] : undefined, out);
     const kind = kindOf(argv['kind']);
     const id = requireId(kind, String(argv['id'] ?? ''), 'id');
+    if (action === 'ocpp-key') {
+      if (kind !== 'cp') throw new UsageError('registry ocpp-key: only a cp (an OCPP station) has an AuthorizationKey, e.g. evcharge registry ocpp-key cp GARAGE-1');
+      return printOcppKey(config, id, out);
+    }
     const now = new Date();
     if (action === 'add') {
       const target = typeof argv['out'] === 'string' ? argv['out'] : credentialFileOf(config.records.credentialFile, kind, id);
@@ -60,7 +66,7 @@ export async function runRegistry(config: EvchargeConfig, argv: CommonArgs): Pro
       out(`revoked ${kind} ${id}: a central refuses its records once it reads the registry again (at its start); registry ${file}`, { revoked: { kind, id, registry: file, at: now.toISOString() } });
       return 0;
     }
-    throw new UsageError(`registry: the action is add, list or revoke, not "${action}"`);
+    throw new UsageError(`registry: the action is add, list, revoke, ocpp-key or ocpp-keys, not "${action}"`);
   } catch (e) {
     if (e instanceof RegistryError) throw new UsageError(e.message);
     throw e;
