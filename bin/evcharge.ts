@@ -96,6 +96,7 @@ await yargs(hideBin(process.argv))
         .option('tui', { type: 'boolean', default: false, hidden: true })
         .option('cp', { type: 'string', array: true, describe: 'CP ids to grant (repeat, or comma-separated)', requiresArg: true })
         .option('driver', { type: 'string', array: true, describe: 'driver ids to grant (repeat, or comma-separated)', requiresArg: true })
+        .option('ocpp', { type: 'boolean', default: false, describe: "grant the OCPP gateways' principal (kafka.security.principals.ocpp) too" })
         .option('apply', { type: 'boolean', default: false, describe: "create the missing topics and ACLs, as the config's admin" })
         .option('json', { type: 'boolean', default: false, describe: 'the ACLs and commands as one JSON object' }),
     (argv) => runCommand('acl', argv),

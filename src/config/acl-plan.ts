@@ -13,7 +13,7 @@ import { principalOf } from './security.js';
  * every driver's answers. Records name their CP or driver and roles ignore the others'; that a
  * record really comes from who it names is record-level trust, not the transport's (README).
  */
-export type RoleKind = 'central' | 'cp' | 'driver';
+export type RoleKind = 'central' | 'cp' | 'driver' | 'ocpp';
 export type ResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 export type PatternType = 'LITERAL' | 'PREFIXED';
 /** Kafka's operation names (kafka-acls spells them Read, Write, Describe, DescribeConfigs). */
@@ -22,7 +22,7 @@ export type Operation = 'READ' | 'WRITE' | 'DESCRIBE' | 'DESCRIBE_CONFIGS';
 export interface AclEntry {
   principal: string;
   role: RoleKind;
-  /** The CP or driver id; null for central. */
+  /** The CP or driver id; null for central and the OCPP gateways. */
   id: string | null;
   resourceType: ResourceType;
   patternType: PatternType;
@@ -67,6 +67,25 @@ export const ROLE_TOPICS: Record<RoleKind, { read: Partial<Record<TopicKey, stri
     read: { 'auth-response': "central's answers", 'driver-updates': 'its supply and ticket', 'cp-state': 'the charge points to choose from' },
     write: { 'auth-request': 'requests and stops', 'dead-letter': 'records it cannot decode', audit: 'records it refused' },
   },
+  // One principal for every gateway: each speaks as the CP of every station it holds, and as the
+  // driver of each idTag a station authorizes, so it needs a CP's and a driver's topics at once.
+  ocpp: {
+    read: {
+      'cp-register-ack': "central's answers to its stations' registrations",
+      'cp-commands': "central's orders to its stations",
+      'auth-response': "central's answers to its stations' idTags",
+      'ocpp-transactions': "every station's open transaction",
+    },
+    write: {
+      'cp-register': 'registers its stations',
+      telemetry: "its stations' supplies",
+      health: "its stations' heartbeats and faults",
+      'auth-request': "its stations' idTags, as drivers",
+      'ocpp-transactions': "its stations' open transactions",
+      'dead-letter': 'records it cannot decode',
+      audit: 'records it refused',
+    },
+  },
 };
 
 export interface RoleInstance {
@@ -74,9 +93,19 @@ export interface RoleInstance {
   id: string | null;
 }
 
-/** The role instances of a network: central, and the CPs and drivers named. */
-export function instancesOf(cps: string[], drivers: string[]): RoleInstance[] {
-  return [{ role: 'central', id: null }, ...cps.map((id) => ({ role: 'cp' as const, id })), ...drivers.map((id) => ({ role: 'driver' as const, id }))];
+/** The role instances of a network: central, the CPs and drivers named, and the OCPP gateways' principal. */
+export function instancesOf(cps: string[], drivers: string[], ocpp = false): RoleInstance[] {
+  return [
+    { role: 'central', id: null },
+    ...cps.map((id) => ({ role: 'cp' as const, id })),
+    ...drivers.map((id) => ({ role: 'driver' as const, id })),
+    ...(ocpp ? [{ role: 'ocpp' as const, id: null }] : []),
+  ];
+}
+
+/** The consumer groups of an OCPP gateway start with this (`evcharge ocpp` adds a random suffix). */
+export function ocppGroupPrefix(config: EvchargeConfig): string {
+  return `${groupFor(config, 'cp', 'ocpp-gateway')}-`;
 }
 
 export function principalOfInstance(config: EvchargeConfig, instance: RoleInstance): string {
@@ -113,6 +142,8 @@ export function aclsFor(config: EvchargeConfig, instance: RoleInstance): AclEntr
     add('TRANSACTIONAL_ID', 'PREFIXED', `${lease}.nudge-`, 'WRITE', 'wakes a stuck transaction coordinator');
     // The nudge's sibling id must land on the same coordinator: it counts the partitions.
     add('TOPIC', 'LITERAL', '__transaction_state', 'DESCRIBE', "counts its partitions (the coordinator nudge's id)");
+  } else if (instance.role === 'ocpp') {
+    add('GROUP', 'PREFIXED', ocppGroupPrefix(config), 'READ', "each gateway's readers (groups of one process)");
   } else {
     const main = groupFor(config, instance.role, instance.id!);
     if (instance.role === 'cp') {
@@ -146,6 +177,6 @@ export const aclKey = (a: Pick<AclEntry, 'principal' | 'resourceType' | 'pattern
 
 /** The `evcharge acl` line that grants one role instance what it needs. */
 export function aclCommandFor(config: EvchargeConfig, role: string, id?: string): string {
-  const who = role === 'cp' && id ? ` --cp ${id}` : role === 'driver' && id ? ` --driver ${id}` : '';
+  const who = role === 'cp' && id ? ` --cp ${id}` : role === 'driver' && id ? ` --driver ${id}` : role === 'ocpp' ? ' --ocpp' : '';
   return `evcharge acl --config ${config.source}${who} --apply`;
 }

@@ -17,13 +17,15 @@ export type SaslMechanism = (typeof MECHANISMS)[number];
 const PRINCIPAL_RE = /^[A-Za-z0-9{}][A-Za-z0-9._{}-]{0,199}$/;
 const principal = z.string().regex(PRINCIPAL_RE, 'letters, digits, . _ - (and the {cp_id} / {driver_id} placeholder)');
 
-export const DEFAULT_PRINCIPALS = { central: 'central', cp: 'cp-{cp_id}', driver: 'driver-{driver_id}', admin: 'admin' };
+export const DEFAULT_PRINCIPALS = { central: 'central', cp: 'cp-{cp_id}', driver: 'driver-{driver_id}', ocpp: 'ocpp-gateway', admin: 'admin' };
 
 const principalsSchema = z
   .object({
     central: principal.default(DEFAULT_PRINCIPALS.central),
     cp: principal.includes('{cp_id}', { message: 'must contain {cp_id}: each CP is a principal of its own' }).default(DEFAULT_PRINCIPALS.cp),
     driver: principal.includes('{driver_id}', { message: 'must contain {driver_id}: each driver is a principal of its own' }).default(DEFAULT_PRINCIPALS.driver),
+    /** Every OCPP gateway (`evcharge ocpp`): it speaks for each station it holds, and as each idTag's driver. */
+    ocpp: principal.default(DEFAULT_PRINCIPALS.ocpp),
     /** Who `evcharge acl`, `doctor`, `sim` and `demo --kafka` connect as: they act for every role. */
     admin: principal.default(DEFAULT_PRINCIPALS.admin),
   })
@@ -113,6 +115,7 @@ export function principalOf(principals: Principals, role: string, id?: string): 
   if (role === 'central') return principals.central;
   if (role === 'cp' && id) return principals.cp.replaceAll('{cp_id}', id);
   if (role === 'driver' && id) return principals.driver.replaceAll('{driver_id}', id);
+  if (role === 'ocpp') return principals.ocpp;
   return principals.admin;
 }
 

@@ -7,6 +7,7 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLeve
 import { RoleProcess } from '../helpers/role-process.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SecureCluster } from '../helpers/secure-cluster.js';
+import { meterValues, stationClient } from '../helpers/ocpp-client.js';
 
 // The charging flow on a secure three-node cluster of the test's own (SASL_SSL, SCRAM-SHA-512,
 // ACLs on, nothing allowed without one; ports 29092-29094, controllers 39092-39094): every role a
@@ -23,11 +24,11 @@ const start = (name: string, args: string[], config = cluster.configPath) => {
 let applied = '';
 
 before(async () => {
-  cluster.up(['central', 'cp-CPS1', 'driver-DS1']);
+  cluster.up(['central', 'cp-CPS1', 'driver-DS1', 'ocpp-gateway']);
   // A user made on the running cluster with Kafka's own tool, as for a CP added later.
   const added = cluster.script('user', 'add', 'cp-CPS2');
   assert.equal(added.status, 0, added.stderr);
-  const r = await runCli(['acl', '--config', cluster.configPath, '--cp', 'CPS1,CPS2', '--driver', 'DS1', '--apply'], { env: env(), timeoutMs: 60000 });
+  const r = await runCli(['acl', '--config', cluster.configPath, '--cp', 'CPS1,CPS2', '--driver', 'DS1', '--ocpp', '--apply'], { env: env(), timeoutMs: 60000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   applied = r.stdout;
 });
@@ -63,6 +64,27 @@ test('register, authorize, supply, ticket: central, a CP and a driver, each its 
   assert.equal(Math.round(ticket.totalEur * 100), Math.round(ticket.kwh * 0.4 * 100));
   await central.waitForKind('supply-ended', { cpId: 'CPS1' });
   assert.equal(central.count('publish-error'), 0, central.outcome());
+});
+
+test('an OCPP station through the gateway, which connects as its own principal with only the ACLs `evcharge acl --ocpp` grants: boot, charge, one ticket', async () => {
+  const central = roles.find((r) => r.name === 'central')!;
+  const gw = start('ocpp', ['ocpp', '--listen', '127.0.0.1:0']);
+  const listening = await gw.waitForKind('listening', {}, 30000);
+  const st = stationClient(`ws://127.0.0.1:${Number(listening['port'])}/ocpp`, 'OCPPS1');
+  try {
+    await st.connect();
+    assert.equal(((await st.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'secure' })) as { status: string }).status, 'Accepted', gw.outcome());
+    await central.waitForKind('cp-registered', { cpId: 'OCPPS1' }, 30000);
+    const start_ = (await st.call('StartTransaction', { connectorId: 1, idTag: 'DS1', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number; idTagInfo: { status: string } };
+    assert.equal(start_.idTagInfo.status, 'Accepted', gw.outcome());
+    await st.call('MeterValues', meterValues(start_.transactionId, 400, 7000));
+    await st.call('StopTransaction', { transactionId: start_.transactionId, meterStop: 750, timestamp: new Date().toISOString() });
+    const ended = await central.waitForKind('supply-ended', { cpId: 'OCPPS1' }, 30000);
+    assert.equal(ended['kwh'], 0.75);
+    assert.equal(gw.count('publish-error') + gw.count('call-failed'), 0, gw.outcome());
+  } finally {
+    await st.close({ force: true }).catch(() => {});
+  }
 });
 
 test('both layers at once: records encrypted by evcharge on top of SASL_SSL and ACLs; the same flow, every record on the brokers sealed', async () => {

@@ -79,3 +79,15 @@ test('principal names come from the templates, and the fix line names the role i
   assert.equal(aclCommandFor(custom, 'cp', 'CP9'), 'evcharge acl --config site.yaml --cp CP9 --apply');
   assert.equal(aclCommandFor(custom, 'central'), 'evcharge acl --config site.yaml --apply');
 });
+
+test("the OCPP gateways' one principal writes what a CP and a driver write, reads their answers and the shared transactions, and may not command CPs, answer drivers or write cp-state", () => {
+  const g = aclsFor(config, { role: 'ocpp', id: null });
+  assert.ok(g.every((e) => e.principal === 'User:ocpp-gateway'));
+  assert.deepEqual(writes(g), ['audit', 'auth-request', 'cp-register', 'dead-letter', 'health', 'ocpp-transactions', 'telemetry']);
+  assert.deepEqual(reads(g), ['auth-response', 'cp-register-ack', 'net1.cp-commands', 'ocpp-transactions']);
+  for (const t of ['cp-state', 'driver-updates']) assert.deepEqual(ops(g, 'TOPIC', t), ['DESCRIBE', 'DESCRIBE_CONFIGS'], `${t}: metadata only`);
+  assert.deepEqual(g.filter((e) => e.resourceType === 'GROUP').map((e) => `${e.patternType} ${e.name} ${e.operation}`), ['PREFIXED cp-ocpp-gateway-group- READ']);
+  assert.equal(aclCommandFor(config, 'ocpp'), 'evcharge acl --config net.yaml --ocpp --apply');
+  assert.ok(!aclPlan(config, instancesOf([], [])).some((e) => e.role === 'ocpp'), 'only with --ocpp');
+  assert.ok(aclPlan(config, instancesOf([], [], true)).some((e) => e.role === 'ocpp'));
+});

@@ -14,14 +14,14 @@ function ids(kind: 'cp' | 'driver', value: unknown): string[] {
 }
 
 /**
- * `evcharge acl --config F [--cp ID...] [--driver ID...] [--apply]`: the ACLs the config's network
- * needs, central's and those of the CPs and drivers named, as a table and as kafka-acls commands;
+ * `evcharge acl --config F [--cp ID...] [--driver ID...] [--ocpp] [--apply]`: the ACLs the config's
+ * network needs, central's and those of the CPs and drivers named (and the OCPP gateways' with --ocpp), as a table and as kafka-acls commands;
  * with --apply, creates the missing topics and ACLs as the config's admin.
  */
 export async function runAcl(config: EvchargeConfig, argv: CommonArgs): Promise<number> {
   const cps = ids('cp', argv['cp']);
   const drivers = ids('driver', argv['driver']);
-  const entries = aclPlan(config, instancesOf(cps, drivers));
+  const entries = aclPlan(config, instancesOf(cps, drivers, argv['ocpp'] === true));
   // The local secure cluster writes the admin's client config beside the evcharge config it makes.
   const beside = path.join(path.dirname(config.source), 'admin.properties');
   const commandConfig = existsSync(beside) ? beside : 'admin.properties';
@@ -29,9 +29,9 @@ export async function runAcl(config: EvchargeConfig, argv: CommonArgs): Promise<
     process.stdout.write(JSON.stringify({ config: config.source, principals: config.principals, acls: entries, commands: aclCommands(entries, config.brokers, commandConfig) }, null, 2) + '\n');
   } else {
     const out: string[] = [];
-    out.push(`evcharge acl · ${config.source} · principals: central ${config.principals.central}, cp ${config.principals.cp}, driver ${config.principals.driver}`);
+    out.push(`evcharge acl · ${config.source} · principals: central ${config.principals.central}, cp ${config.principals.cp}, driver ${config.principals.driver}${argv['ocpp'] === true ? `, ocpp ${config.principals.ocpp}` : ''}`);
     if (!config.security) out.push('note: kafka.security is not set in this config, so its roles connect without a user; these are the ACLs its roles need on a secure cluster');
-    if (cps.length === 0 && drivers.length === 0) out.push('(central only: name the CPs and drivers with --cp ID and --driver ID, each one a principal of its own)');
+    if (cps.length === 0 && drivers.length === 0 && argv['ocpp'] !== true) out.push('(central only: name the CPs and drivers with --cp ID and --driver ID, each one a principal of its own, and --ocpp for the OCPP gateways)');
     out.push('', `ACLs (${entries.length}, each ALLOW from any host):`, ...aclTable(entries));
     out.push('', `The same with Kafka's own tool, as the cluster's admin (${commandConfig === 'admin.properties' ? "admin.properties: the admin's client config" : 'the local cluster\'s admin client config'}):`);
     out.push(...aclCommands(entries, config.brokers, commandConfig).map((c) => `  ${c}`));

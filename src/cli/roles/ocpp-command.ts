@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { EvchargeConfig } from '../../config/schema.js';
 import { groupFor } from '../../config/load-config.js';
+import { ocppGroupPrefix } from '../../config/acl-plan.js';
 import { normalisePath, stationSettings } from '../../config/ocpp-config.js';
 import { parseListen } from '../../ocpp/mapping.js';
 import { StationPasswords } from '../../ocpp/authorization-keys.js';
@@ -74,7 +75,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
   try {
     gateway = await startGateway({
       bus,
-      group: `${groupFor(config, 'cp', 'ocpp-gateway')}-${randomBytes(4).toString('hex')}`,
+      group: `${ocppGroupPrefix(config)}${randomBytes(4).toString('hex')}`,
       cpGroup: (id) => groupFor(config, 'cp', id),
       ...address,
       heartbeatIntervalS: config.ocpp.heartbeatIntervalS,

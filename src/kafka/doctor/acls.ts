@@ -73,6 +73,8 @@ export async function checkAcls(admin: Admin, config: EvchargeConfig, known: { c
     { role: 'central', id: null },
     ...uniq([...known.cps, ...idsOf(acls, config.principals.cp, '{cp_id}')]).map((id) => ({ role: 'cp' as const, id })),
     ...uniq([...known.drivers, ...idsOf(acls, config.principals.driver, '{driver_id}')]).map((id) => ({ role: 'driver' as const, id })),
+    // The OCPP gateways' principal, once the cluster grants it anything.
+    ...(acls.some((a) => a.principal === `User:${config.principals.ocpp}`) ? [{ role: 'ocpp' as const, id: null }] : []),
   ];
   const allows = acls.filter((a) => a.permission === 'ALLOW');
   const denies = acls.filter((a) => a.permission === 'DENY');

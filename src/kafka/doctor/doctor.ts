@@ -287,7 +287,7 @@ async function aclCheck(admin: Admin, config: EvchargeConfig, groups: GroupsRepo
   }
   for (const i of report.instances) {
     if (i.missing.length === 0) continue;
-    const who = i.role === 'central' ? 'central' : `${i.role} ${i.id}`;
+    const who = i.id === null ? (i.role === 'ocpp' ? 'ocpp gateways' : i.role) : `${i.role} ${i.id}`;
     problems.push(`${who} (${i.principal}) lacks ${i.missing.length} ${plural(i.missing.length, 'ACL')} it needs: ${i.missing.join(', ')}; grant them: ${i.fix}`);
   }
   for (const x of report.extra)
