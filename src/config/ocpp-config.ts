@@ -11,6 +11,7 @@ import { ID_PATTERN } from '../protocol/ids.js';
  *     path: /ocpp
  *     heartbeat_interval_s: 60      # told to each station in the BootNotification answer
  *     connection_timeout_s: 60      # an authorized idTag's wait for the station's StartTransaction
+ *     offline_grace_s: 30           # a station gone mid-transaction keeps it open this long, to reconnect anywhere
  *     station_defaults: { location: unknown, price_per_kwh: 0.35, max_kw: 22 }
  *     stations:
  *       GARAGE-1: { location: "Garage, bay 1", price_per_kwh: 0.29, max_kw: 11 }
@@ -20,7 +21,7 @@ import { ID_PATTERN } from '../protocol/ids.js';
  *
  * Paths are relative to the config file.
  */
-export const OCPP_DEFAULTS = { listen: '0.0.0.0:8887', path: '/ocpp', heartbeatIntervalS: 60, connectionTimeoutS: 60, location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;
+export const OCPP_DEFAULTS = { listen: '0.0.0.0:8887', path: '/ocpp', heartbeatIntervalS: 60, connectionTimeoutS: 60, offlineGraceS: 30, location: 'unknown', pricePerKwh: 0.35, maxKw: 22 } as const;
 
 const stationSchema = z
   .object({
@@ -36,6 +37,7 @@ export const ocppSchema = z
     path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'expected a URL path starting with "/", e.g. /ocpp').optional(),
     heartbeat_interval_s: z.number().int().min(1).max(86_400).optional(),
     connection_timeout_s: z.number().int().min(1).max(3600).optional(),
+    offline_grace_s: z.number().int().min(0).max(3600).optional(),
     station_defaults: stationSchema.optional(),
     stations: z
       .record(z.string(), stationSchema)
@@ -78,6 +80,8 @@ export interface OcppConfig {
   heartbeatIntervalS: number;
   /** A grant not followed by StartTransaction this long ends at 0 kWh (OCPP's ConnectionTimeOut). */
   connectionTimeoutS: number;
+  /** A station whose socket closed mid-transaction keeps its CP and transaction this long (0: none). */
+  offlineGraceS: number;
   defaults: StationSettings;
   /** Per-station settings over the defaults, by station id. */
   stations: Record<string, StationSettings>;
@@ -114,6 +118,7 @@ export function resolveOcpp(file: OcppFile | undefined, source: string): OcppCon
     path: normalisePath(file?.path ?? OCPP_DEFAULTS.path),
     heartbeatIntervalS: file?.heartbeat_interval_s ?? OCPP_DEFAULTS.heartbeatIntervalS,
     connectionTimeoutS: file?.connection_timeout_s ?? OCPP_DEFAULTS.connectionTimeoutS,
+    offlineGraceS: file?.offline_grace_s ?? OCPP_DEFAULTS.offlineGraceS,
     defaults,
     stations,
     securityProfile: file?.security_profile ?? 0,

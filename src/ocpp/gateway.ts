@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { RPCServer } from 'ocpp-rpc';
 import { systemClock } from '../bus/clock.js';
@@ -66,10 +67,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     commit: false,
     routedTopics: ['cp-register-ack', 'cp-commands', 'auth-response'],
   });
+  // Unique among gateways: whose record is whose decides which gateway holds a station.
+  const gatewayName = `${options.name ?? `${hostname()} pid ${process.pid}`} #${randomBytes(2).toString('hex')}`;
   const transactions = new TransactionLog({
     bus: options.bus,
     group: `${options.group}-transactions`,
-    gateway: options.name ?? `${hostname()} pid ${process.pid}`,
+    gateway: gatewayName,
     clock: systemClock,
     ...(options.transactionsEnd && { ends: options.transactionsEnd }),
     onMalformed: (r, reason) => emit('bad-message', `ocpp-transactions record ${r.partition}/${r.offset} skipped: ${reason}`, { topic: r.topic, partition: r.partition, offset: r.offset, reason }),
@@ -80,6 +83,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await shared.start();
   const driver = new DriverLink(shared, options.answerTimeoutMs);
   const stations = new Map<string, { station: Station; client: RpcClient }>();
+  // Stations whose socket closed mid-transaction: their CP goes on (heartbeats, the transaction
+  // open) for the grace, so a station that reconnects, here or to another gateway, goes on charging.
+  const away = new Map<string, { station: Station; timer: NodeJS.Timeout }>();
+  const graceMs = options.offlineGraceMs ?? 30_000;
+  const release = (id: string, why: string, to?: string) => {
+    const a = away.get(id);
+    if (!a) return;
+    away.delete(id);
+    clearTimeout(a.timer);
+    emit('station-disconnected', `${id} ${to ? `moved to the gateway ${to}` : why}: its CP stops here`, { cpId: id, reason: why, ...(to && { to }) });
+    void a.station.close();
+  };
+  // Another gateway wrote the station's transaction after this one did: the station talks to it now.
+  transactions.onElsewhere((id, other) => {
+    release(id, 'moved', other);
+    const here = stations.get(id);
+    if (!here) return;
+    stations.delete(id);
+    emit('station-disconnected', `${id} moved to the gateway ${other}: closing its stale connection here`, { cpId: id, reason: 'moved', to: other });
+    void here.client.close({ code: 1001, reason: 'the station is connected to another gateway', force: true }).catch(() => {});
+    void here.station.close();
+  });
   // Where station ids go: `/ocpp/`, or `/` for the root path.
   const base = normalisePath(options.path) === '/' ? '/' : `${normalisePath(options.path)}/`;
   // Unique per station on every gateway: above the station's last id, whoever gave it.
@@ -88,6 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { passwords = null, tls = null } = options.security ?? {};
   const profile = tls ? 2 : passwords ? 1 : 0;
   let keysProblem: string | null = null;
+  let closing = false;
 
   const server = new RPCServer({
     protocols: [OCPP_SUBPROTOCOL],
@@ -132,6 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Workaround: ocpp-rpc 2.2.1 answers 1.6 stations with OCPP 2.x error codes (see error-codes.ts).
     const sendRaw = client.sendRaw.bind(client);
     client.sendRaw = (message: string) => sendRaw(toOcpp16Frame(message));
+    release(id, 'connected again');
     const previous = stations.get(id);
     if (previous) {
       emit('station-disconnected', `${id} connected again: closing its previous connection`, { cpId: id, reason: 'replaced' });
@@ -198,7 +225,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     client.on('close', (e: { code?: number; reason?: string }) => {
       if (stations.get(id)?.client !== client) return;
       stations.delete(id);
-      emit('station-disconnected', `${id} disconnected (${e.code ?? '?'}${e.reason ? ` ${e.reason}` : ''})`, { cpId: id, code: e.code ?? null, reason: e.reason ?? '' });
+      const how = `${e.code ?? '?'}${e.reason ? ` ${e.reason}` : ''}`;
+      if (station.hasOpenTransaction() && graceMs > 0 && !closing) {
+        emit('station-away', `${id} disconnected (${how}) mid-transaction: its transaction stays open ${graceMs / 1000} s for it to reconnect, here or to another gateway`, { cpId: id, code: e.code ?? null, reason: e.reason ?? '', graceMs });
+        away.set(id, { station, timer: setTimeout(() => release(id, `did not reconnect within ${graceMs / 1000} s`), graceMs) });
+        return;
+      }
+      emit('station-disconnected', `${id} disconnected (${how})`, { cpId: id, code: e.code ?? null, reason: e.reason ?? '' });
       void station.close();
     });
   });
@@ -238,6 +271,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     stations: () => [...stations.keys()].sort(),
     close: async () => {
+      closing = true;
+      for (const id of [...away.keys()]) release(id, 'gateway shutting down');
       await server.close({ code: 1001, reason: 'gateway shutting down', force: true }).catch(() => {});
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

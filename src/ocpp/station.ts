@@ -22,6 +22,8 @@ interface Transaction {
   startedAt: number;
   /** How many times a gateway took it over from another (0: started here). */
   handoffs: number;
+  /** Central's stop could not be delivered to the station (see stopRequested). */
+  stopRequested?: boolean;
   last: { kw: number; kwh: number };
 }
 
@@ -114,12 +116,12 @@ export class Station {
     const cp = await this.cpStarted;
     const handoffs = open.handoffs + 1;
     await this.deps.transactions.write(this.id, { ...open, handoffs });
-    const resumed = await cp.resumeSupply({ sessionId: open.sessionId, driverId: open.idTag, startedAt: open.startedAt, seqBase: seqBaseOf(handoffs) });
+    const resumed = await cp.resumeSupply({ sessionId: open.sessionId, driverId: open.idTag, startedAt: open.startedAt, seqBase: seqBaseOf(handoffs), stopAsked: open.stopRequested === true });
     if (!resumed.ok) {
       this.emit('unknown-transaction', `could not take transaction ${transactionId} over: ${resumed.text}`, { transactionId });
       return null;
     }
-    this.tx = { transactionId, sessionId: open.sessionId, idTag: open.idTag, meterStartWh: open.meterStartWh, startedAt: open.startedAt, handoffs, last: { kw: 0, kwh: 0 } };
+    this.tx = { transactionId, sessionId: open.sessionId, idTag: open.idTag, meterStartWh: open.meterStartWh, startedAt: open.startedAt, handoffs, stopRequested: open.stopRequested === true, last: { kw: 0, kwh: 0 } };
     this.emit('transaction-resumed', `goes on with transaction ${transactionId} for ${open.idTag} (session ${open.sessionId.slice(0, 8)}), taken over from another gateway (handoff ${handoffs})`, {
       transactionId,
       sessionId: open.sessionId,
@@ -127,6 +129,8 @@ export class Station {
       meterStart: open.meterStartWh,
       handoffs,
     });
+    // Central's stop never reached the station while it was away: it does now.
+    if (open.stopRequested) void this.callStation('RemoteStopTransaction', { transactionId }, 'remote-stop', `transaction ${transactionId}, asked for while the station was away`);
     return this.tx;
   }
 
@@ -137,6 +141,11 @@ export class Station {
     // One connector, one transaction: a station's id for another open one is not ours to bill.
     if (tx) return null;
     return this.adopt(transactionId, this.deps.takeoverWaitMs);
+  }
+
+  /** A transaction is open here (the station is charging, or was when its socket closed). */
+  hasOpenTransaction(): boolean {
+    return this.tx !== null;
   }
 
   /** The socket closed: the CP stops (no more heartbeats), so central marks it DISCONNECTED after its timeout. */
@@ -251,6 +260,8 @@ export class Station {
     this.tx = { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, startedAt, handoffs: 0, last: { kw: 0, kwh: 0 } };
     // On the topic before the station knows its id: whichever gateway it names it to next finds it.
     await this.deps.transactions.write(this.id, { transactionId, sessionId: outcome.sessionId, idTag: p.idTag, meterStartWh: p.meterStart, startedAt, handoffs: 0 });
+    // Now the supply has started, for central and the driver too.
+    await (await this.cpStarted).stationStarted();
     this.emit('transaction-started', `transaction ${transactionId} for ${p.idTag} (session ${outcome.sessionId.slice(0, 8)}), meter ${p.meterStart} Wh`, {
       transactionId,
       sessionId: outcome.sessionId,
@@ -316,7 +327,13 @@ export class Station {
       await this.endUnstarted('stopped by central');
       return;
     }
-    await this.callStation('RemoteStopTransaction', { transactionId: tx.transactionId }, 'remote-stop', `transaction ${tx.transactionId}`);
+    const status = await this.callStation('RemoteStopTransaction', { transactionId: tx.transactionId }, 'remote-stop', `transaction ${tx.transactionId}`);
+    if (status === null && this.tx === tx && !tx.stopRequested) {
+      // Not delivered (the station is away): the gateway that holds it next asks again.
+      tx.stopRequested = true;
+      const { last: _last, ...open } = tx;
+      await this.deps.transactions.write(this.id, open);
+    }
   }
 
   /** Central's stop / resume of the CP: ChangeAvailability of the whole station (connector 0). */

@@ -37,6 +37,10 @@ export interface TransactionLogOptions {
 export class TransactionLog {
   private readonly latest = new Map<string, StationTransactionRecord>();
   private readonly waiters = new Set<() => void>();
+  /** Per station, this gateway's writes not read back yet: a record of another's after them is newer. */
+  private readonly unreadOwn = new Map<string, number>();
+  private readonly elsewhere = new Set<(stationId: string, gateway: string) => void>();
+  private live = false;
   private readonly counters: RoleCounters = newCounters();
   private readonly out: Outbox;
   private readonly inbox: Inbox;
@@ -58,7 +62,7 @@ export class TransactionLog {
     };
     this.sub = await this.options.bus.subscribe({ group: this.options.group, topics: ['ocpp-transactions'], fromBeginning: true, commit: false }, async (records) => {
       for (const { message } of this.inbox.decodeEach(records)) {
-        if (message.type === 'ocpp.transaction') this.apply(message.payload);
+        if (message.type === 'ocpp.transaction') this.readBack(message.payload);
       }
       for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, Number(r.offset) + 1));
       check();
@@ -68,6 +72,28 @@ export class TransactionLog {
     await this.sub.ready;
     check();
     await caughtUp;
+    this.live = true;
+  }
+
+  /**
+   * Told when another gateway writes a station's transaction after this one's last write of it:
+   * the station talks to that gateway now (it moved), so a connection here is stale.
+   */
+  onElsewhere(listener: (stationId: string, gateway: string) => void): void {
+    this.elsewhere.add(listener);
+  }
+
+  private readBack(record: StationTransactionRecord): void {
+    const { stationId } = record;
+    // In the log's order, which is every gateway's: the latest record read is the station's state.
+    this.apply(record);
+    if (record.gateway === this.options.gateway) {
+      const n = (this.unreadOwn.get(stationId) ?? 1) - 1;
+      if (n > 0) this.unreadOwn.set(stationId, n);
+      else this.unreadOwn.delete(stationId);
+      return;
+    }
+    if (this.live && !this.unreadOwn.has(stationId)) for (const tell of this.elsewhere) tell(stationId, record.gateway);
   }
 
   private apply(record: StationTransactionRecord): void {
@@ -115,6 +141,7 @@ export class TransactionLog {
     const record: StationTransactionRecord = { stationId, gateway: this.options.gateway, lastTransactionId, tx };
     // Known here at once: the station's next call may come before the record is read back.
     this.apply(record);
+    this.unreadOwn.set(stationId, (this.unreadOwn.get(stationId) ?? 0) + 1);
     this.out.add('ocpp.transaction', record);
     await this.out.flush();
   }

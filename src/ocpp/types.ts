@@ -8,6 +8,7 @@ export const GATEWAY_EVENT_KINDS = [
   'station-connected',
   'station-refused',
   'station-disconnected',
+  'station-away',
   'boot',
   'status',
   'authorize',
@@ -59,6 +60,11 @@ export interface GatewayOptions {
   name?: string;
   /** Where ocpp-transactions ends now: the gateway reads that far before it listens. */
   transactionsEnd?: () => Promise<Map<number, number>>;
+  /**
+   * A station whose socket closes mid-transaction keeps its CP (heartbeats, the open transaction)
+   * this long, for it to reconnect here or to another gateway; default 30 s. 0: gone at once.
+   */
+  offlineGraceMs?: number;
   /** How long a call naming another gateway's transaction waits for its record; default 3 s. */
   takeoverWaitMs?: number;
   /**

@@ -231,6 +231,8 @@ export const MESSAGES = {
           startedAt: Ms,
           /** How many times a gateway took it over from another one. */
           handoffs: z.number().int().nonnegative(),
+          /** Central asked to stop it while the station was away: whoever holds it next asks the station. */
+          stopRequested: z.boolean().optional(),
         })
         .nullable(),
     }),

@@ -43,14 +43,17 @@ test('a station boots, authorizes, charges with meter values, is stopped from ce
 
   const auth = (await st.call('Authorize', { idTag: 'DRV1' })) as { idTagInfo: { status: string } };
   assert.equal(auth.idTagInfo.status, 'Accepted', gateway.outcome());
-  await central.waitForKind('supply-started', { cpId: 'OCPP1' });
   const meterStart = 12_000;
+  const startSent = Date.now();
   const start = (await st.call('StartTransaction', { connectorId: 1, idTag: 'DRV1', meterStart, timestamp: new Date().toISOString() })) as {
     transactionId: number;
     idTagInfo: { status: string };
   };
   assert.equal(start.idTagInfo.status, 'Accepted');
   assert.ok(Number.isInteger(start.transactionId));
+  // Granted at Authorize, started when the station says so.
+  const started = await central.waitForKind('supply-started', { cpId: 'OCPP1' });
+  assert.ok(started.at >= startSent, 'central heard of the start only after the StartTransaction');
 
   // A second station misbehaves meanwhile: malformed frames, a schema-invalid boot, an unknown action.
   const bad = station(endpoint, 'BAD1', { strictMode: false });

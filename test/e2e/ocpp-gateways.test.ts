@@ -90,7 +90,7 @@ test('a station that reconnects to the second gateway mid-supply ends its supply
   await onB.close({ force: true });
 });
 
-test('moved while the first gateway still holds its old connection: both gateways get the stop, the new connection carries it, one ticket', async () => {
+test('moved while the first gateway still holds its old connection: the first closes it once the second takes the transaction over; the stop reaches the station, one ticket', async () => {
   // The first connection stays open but no longer answers RemoteStopTransaction (a socket whose
   // far end is gone looks the same to the gateway until its ping fails).
   const stale = station(endpointA, 'MOVER2');
@@ -101,16 +101,20 @@ test('moved while the first gateway still holds its old connection: both gateway
   const start = await startTx(stale, 'DRVN', meterStart);
   assert.equal(start.idTagInfo.status, 'Accepted', gatewayA.outcome());
 
+  const staleClosed = new Promise((resolve) => stale.once('close', resolve));
   const fresh = station(endpointB, 'MOVER2');
   await fresh.connect();
   assert.equal((await boot(fresh)).status, 'Accepted', gatewayB.outcome());
   await fresh.call('MeterValues', meterValues(start.transactionId, 1800, 3600));
   await gatewayB.waitForKind('transaction-resumed', { cpId: 'MOVER2' });
+  // B's takeover is on the topic after A's start: A lets its connection go, and its CP with it.
+  const moved = await gatewayA.waitFor((e) => e.kind === 'station-disconnected' && e['cpId'] === 'MOVER2' && e['reason'] === 'moved', 'A closing the stale connection');
+  assert.match(String(moved['to']), / pid \d+ #[0-9a-f]{4}$/, 'names the gateway it moved to');
+  await staleClosed;
   const remoteStop = nextCall(fresh, 'RemoteStopTransaction', { status: 'Accepted' });
   await central.ask('stop MOVER2', (t) => /MOVER2/.test(t), 'stop answer');
   assert.deepEqual(await remoteStop, { transactionId: start.transactionId });
-  // A's copy of the CP got the order too, and its RemoteStopTransaction to the old connection hangs.
-  await gatewayA.waitForKind('stop-requested', { cpId: 'MOVER2' });
+  assert.equal(gatewayA.count('stop-requested', { cpId: 'MOVER2' }), 0, 'A no longer speaks for the station');
   await fresh.call('StopTransaction', { transactionId: start.transactionId, meterStop: 2500, timestamp: new Date().toISOString(), reason: 'Remote' });
   const ended = await central.waitForKind('supply-ended', { cpId: 'MOVER2' });
   assert.equal(ended['kwh'], 1.5);
@@ -118,4 +122,40 @@ test('moved while the first gateway still holds its old connection: both gateway
   assert.equal(central.count('supply-ended', { cpId: 'MOVER2' }), 1);
   await stale.close({ force: true });
   await fresh.close({ force: true });
+});
+
+test("away longer than central's heartbeat timeout, stopped by central meanwhile: the transaction stays open, and the stop reaches the station on the other gateway; one ticket of meterStop − meterStart", async () => {
+  const onA = station(endpointA, 'MOVER3');
+  await onA.connect();
+  assert.equal((await boot(onA)).status, 'Accepted');
+  const meterStart = 3000;
+  const start = await startTx(onA, 'DRVO', meterStart);
+  assert.equal(start.idTagInfo.status, 'Accepted', gatewayA.outcome());
+  await onA.call('MeterValues', meterValues(start.transactionId, 3900, 3600));
+  await gatewayA.waitFor((e) => e.kind === 'telemetry' && e['cpId'] === 'MOVER3', 'telemetry through A');
+
+  const goneAt = Date.now();
+  await onA.close({ code: 1006, force: true });
+  await gatewayA.waitForKind('station-away', { cpId: 'MOVER3' });
+  // Central's stop while the station is away: A cannot deliver it, and leaves it on the topic.
+  await central.ask('stop MOVER3', (t) => /MOVER3/.test(t), 'stop answer');
+  await gatewayA.waitFor((e) => e.kind === 'call-failed' && e['cpId'] === 'MOVER3' && e['action'] === 'RemoteStopTransaction', 'the undelivered stop');
+  // Away longer than the 3 s heartbeat timeout: the gateway's CP kept the station CONNECTED.
+  await new Promise((r) => setTimeout(r, Math.max(0, goneAt + 4500 - Date.now())));
+  assert.equal(central.count('cp-disconnected', { cpId: 'MOVER3' }), 0, central.outcome());
+  assert.equal(central.count('supply-ended', { cpId: 'MOVER3' }), 0, 'the supply is still open');
+
+  const onB = station(endpointB, 'MOVER3');
+  const remoteStop = nextCall(onB, 'RemoteStopTransaction', { status: 'Accepted' });
+  await onB.connect();
+  assert.equal((await boot(onB)).status, 'Accepted');
+  assert.deepEqual(await remoteStop, { transactionId: start.transactionId }, 'the stop asked for while it was away');
+  await gatewayA.waitFor((e) => e.kind === 'station-disconnected' && e['cpId'] === 'MOVER3', 'A letting its away station go');
+  const meterStop = 4700;
+  await onB.call('StopTransaction', { transactionId: start.transactionId, meterStop, timestamp: new Date().toISOString(), reason: 'Remote' });
+  const ended = await central.waitForKind('supply-ended', { cpId: 'MOVER3' });
+  assert.equal(ended['kwh'], (meterStop - meterStart) / 1000);
+  assert.equal(ended['reason'], 'central-stop');
+  assert.equal(central.count('cp-disconnected', { cpId: 'MOVER3' }), 0);
+  await onB.close({ force: true });
 });

@@ -5,7 +5,7 @@ import type { Station } from '../../src/ocpp/station.js';
 import type { ChargePoint } from '../../src/roles/cp/index.js';
 import type { Central } from '../../src/roles/central/index.js';
 import type { RoleEvent } from '../../src/roles/shared/events.js';
-import { run, send, testNet, type TestNet } from './helpers.js';
+import { run, send, sent, testNet, type TestNet } from './helpers.js';
 import { startTestCentral } from './fakes.js';
 import { until } from './network.js';
 import { FakeLink, gatewaySide } from './ocpp-fakes.js';
@@ -130,15 +130,19 @@ test('an authorized idTag whose StartTransaction never comes is released after t
   await h.close();
 });
 
-test("a driver's request at an OCPP station is a RemoteStartTransaction; the station's Authorize and StartTransaction for it find the grant", async () => {
+test("a driver's request at an OCPP station is a RemoteStartTransaction; the station's Authorize and StartTransaction for it find the grant, and only then is the driver told the supply started", async () => {
   const h = await harness(['ST1']);
   const { link } = h.stations.get('ST1')!;
   await send(h.net, 'driver.request', { requestId: randomUUID(), driverId: 'D9', cpId: 'ST1' }, { sender: 'driver:D9' });
   await until(h.net, Promise.resolve(), 500);
   assert.deepEqual(link.calls, [{ action: 'RemoteStartTransaction', params: { connectorId: 1, idTag: 'D9' } }]);
   assert.equal((await h.call('ST1', 'Authorize', { idTag: 'D9' })).idTagInfo.status, 'Accepted');
+  const toldDriver = () => sent(h.net, 'driver-updates', 'driver.supply-started').filter((m) => m.payload.driverId === 'D9').length;
+  assert.equal(toldDriver(), 0, 'granted, not started: the station has not started it yet');
   const start = await h.call('ST1', 'StartTransaction', { connectorId: 1, idTag: 'D9', meterStart: 100, timestamp: new Date().toISOString() });
   assert.equal(start.idTagInfo.status, 'Accepted');
+  await until(h.net, Promise.resolve(), 500);
+  assert.equal(toldDriver(), 1, "told once the station's StartTransaction came");
   await h.call('ST1', 'StopTransaction', { transactionId: start.transactionId, meterStop: 2100, timestamp: new Date().toISOString(), reason: 'EVDisconnected' });
   await until(h.net, Promise.resolve(), 500);
   assert.deepEqual(tickets(h).map((t) => [t['driverId'], t['kwh'], t['reason']]), [['D9', 2, 'unplugged']]);

@@ -80,6 +80,7 @@ export async function runOcppGateway(config: EvchargeConfig, argv: CommonArgs): 
       ...address,
       heartbeatIntervalS: config.ocpp.heartbeatIntervalS,
       connectionTimeoutMs: config.ocpp.connectionTimeoutS * 1000,
+      offlineGraceMs: config.ocpp.offlineGraceS * 1000,
       settings: (id) => stationSettings(config.ocpp, id),
       answerTimeoutMs: config.driverAnswerTimeoutMs,
       onEvent: print,

@@ -15,7 +15,7 @@ import { fault, recover } from './faults.js';
 import { startRegistering } from './registration.js';
 import { snapshotOf } from './snapshot.js';
 import { unplug } from './supply.js';
-import { reading, resumeSupply, stationEnded } from './external-meter.js';
+import { reading, resumeSupply, stationEnded, stationStarted } from './external-meter.js';
 import type { ChargePointEventKind, ChargePointOptions, ChargePointSnapshot, MeterReading, Registration, ResumedSupply } from './types.js';
 import { CP_DEFAULTS } from './types.js';
 
@@ -30,6 +30,8 @@ export interface ChargePoint extends Role<ChargePointSnapshot, ChargePointEventK
   reading(r: MeterReading): Promise<IntentResult>;
   /** External meter: the station ended the open supply at `kwh` (its final meter). */
   stationEnded(kwh: number): Promise<IntentResult>;
+  /** External meter: the station started the supply central ordered (central and the driver are told now). */
+  stationStarted(): Promise<IntentResult>;
   /** External meter: go on with a supply another process of this CP started (a station that moved gateways). */
   resumeSupply(r: ResumedSupply): Promise<IntentResult>;
   /** Resolves when central has answered the registration (accepted or refused). */
@@ -137,6 +139,7 @@ export async function startChargePoint(options: ChargePointOptions): Promise<Cha
     reading: (r) => intent(reading(ctx, r)),
     stationEnded: (kwh) => intent(stationEnded(ctx, kwh)),
     resumeSupply: (r) => intent(resumeSupply(ctx, r)),
+    stationStarted: () => intent(stationStarted(ctx)),
     fault: (detail = 'fault reported at the charge point') => intent(fault(ctx, detail)),
     recover: () => intent(recover(ctx)),
     close: async () => {

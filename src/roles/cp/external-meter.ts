@@ -1,6 +1,6 @@
 import { chargeTicket } from '../../protocol/index.js';
 import type { IntentResult } from '../shared/role.js';
-import type { CpContext } from './context.js';
+import { base, type CpContext } from './context.js';
 import { endSupply, sendTelemetry } from './supply.js';
 import type { LocalSupply, MeterReading, ResumedSupply } from './types.js';
 
@@ -20,10 +20,27 @@ function takeEnergy(ctx: CpContext, supply: LocalSupply, kwh: number): void {
   supply.eur = chargeTicket(supply.kwh, ctx.cfg.pricePerKwh).totalEur;
 }
 
+/** Tells central the supply has started, once: the station started it (or its meter runs). */
+function announce(ctx: CpContext, supply: LocalSupply): void {
+  if (supply.announced) return;
+  supply.announced = true;
+  supply.startedAt = ctx.clock.now();
+  ctx.out.add('supply.started', { ...base(ctx), sessionId: supply.sessionId, driverId: supply.driverId, startedAt: supply.startedAt });
+}
+
+/** The station started the supply central ordered (OCPP's StartTransaction): central and the driver are told. */
+export function stationStarted(ctx: CpContext): IntentResult {
+  const supply = openExternalSupply(ctx);
+  if (typeof supply === 'string') return { ok: false, text: supply };
+  announce(ctx, supply);
+  return { ok: true, text: `${ctx.id} started supplying ${supply.driverId}` };
+}
+
 /** An external station's reading of the open supply: it becomes the next telemetry record. */
 export function reading(ctx: CpContext, r: MeterReading): IntentResult {
   const supply = openExternalSupply(ctx);
   if (typeof supply === 'string') return { ok: false, text: supply };
+  announce(ctx, supply);
   if (!(Number.isFinite(r.kw) && r.kw >= 0 && r.kw <= MAX_KW) || !(Number.isFinite(r.kwh) && r.kwh >= 0 && r.kwh <= MAX_KWH)) {
     return { ok: false, text: `${ctx.id}: reading out of range (${r.kw} kW, ${r.kwh} kWh)` };
   }
@@ -57,8 +74,9 @@ export function resumeSupply(ctx: CpContext, r: ResumedSupply): IntentResult {
   if (ctx.supply) return { ok: false, text: `${ctx.id} is supplying session ${ctx.supply.sessionId.slice(0, 8)}, not ${r.sessionId.slice(0, 8)}` };
   if (ctx.ended.has(r.sessionId)) return { ok: false, text: `session ${r.sessionId.slice(0, 8)} already ended here` };
   if (!(Number.isSafeInteger(r.seqBase) && r.seqBase >= 0)) return { ok: false, text: `${ctx.id}: seqBase must be a whole number >= 0, got ${r.seqBase}` };
-  ctx.supply = { sessionId: r.sessionId, driverId: r.driverId, startedAt: r.startedAt, kw: 0, kwh: 0, eur: 0, seq: r.seqBase - 1 };
+  ctx.supply = { sessionId: r.sessionId, driverId: r.driverId, startedAt: r.startedAt, kw: 0, kwh: 0, eur: 0, seq: r.seqBase - 1, announced: true };
   ctx.accruedTo = ctx.clock.now();
+  if (r.stopAsked) ctx.stopAsked = r.sessionId;
   ctx.events.emit('supply-resumed', `${ctx.id} goes on supplying ${r.driverId} (session ${r.sessionId.slice(0, 8)}), taken over from another process`, {
     sessionId: r.sessionId,
     driverId: r.driverId,

@@ -11,9 +11,10 @@ export function onStart(ctx: CpContext, p: PayloadOf<'cmd.start-supply'>): void 
   if (verdict.kind === 'ignore') return;
   if (verdict.kind === 'refuse') return refuseSession(ctx, p.sessionId, verdict.reason, verdict.why);
   const now = ctx.clock.now();
-  ctx.supply = { sessionId: p.sessionId, driverId: p.driverId, startedAt: now, kw: 0, kwh: 0, eur: 0, seq: -1 };
+  ctx.supply = { sessionId: p.sessionId, driverId: p.driverId, startedAt: now, kw: 0, kwh: 0, eur: 0, seq: -1, announced: !ctx.external };
   ctx.accruedTo = now;
-  ctx.out.add('supply.started', { ...base(ctx), sessionId: p.sessionId, driverId: p.driverId, startedAt: now });
+  // An external station's supply starts when the station says so (external-meter.ts, stationStarted).
+  if (!ctx.external) ctx.out.add('supply.started', { ...base(ctx), sessionId: p.sessionId, driverId: p.driverId, startedAt: now });
   // An external station's meter sends telemetry reading by reading (external-meter.ts).
   if (!ctx.external) ctx.telemetryTimer = ctx.clock.setInterval(() => sendTelemetry(ctx), ctx.telemetryMs);
   ctx.events.emit('supply-started', `${ctx.id} supplying ${p.driverId} (session ${p.sessionId.slice(0, 8)})`, { sessionId: p.sessionId, driverId: p.driverId });

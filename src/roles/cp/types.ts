@@ -68,6 +68,8 @@ export interface ResumedSupply {
   driverId: string;
   startedAt: number;
   seqBase: number;
+  /** Central has asked to stop it: the station's end is then a stop (`stopped`), not an unplug. */
+  stopAsked?: boolean;
 }
 
 /** One reading of an external meter, for the open supply: kW now, kWh since the supply started. */
@@ -90,6 +92,11 @@ export interface LocalSupply {
   eur: number;
   /** Sequence number of the last telemetry sent (-1 before the first). */
   seq: number;
+  /**
+   * `supply.started` has gone to central. An external station's supply is announced when the
+   * station starts it (its StartTransaction), not when central's order arrives.
+   */
+  announced?: boolean;
 }
 
 export interface EndedSupply {
