@@ -5,8 +5,9 @@
 //
 //   node scripts/bench.mjs            the full run (about 8 minutes)
 //   node scripts/bench.mjs --smoke    a few seconds of each phase at small N (CI)
-//   node scripts/bench.mjs --only ceiling,latency,security,scale,growth,maxn,takeover
+//   node scripts/bench.mjs --only ceiling,latency,security,ocpp,scale,growth,maxn,takeover
 //   --messages N --ingest-cps N       the ingest backlog's size and its CPs (default 100000, 100)
+//   --ocpp-stations N                 stations on the one OCPP gateway (default 1000)
 //   --out DIR                         where latest.json / latest.md go (default bench/results)
 //   --partitions N --rf N             topic settings (default 3 partitions; RF 3 / min ISR 2 on a
 //                                     cluster of 3+ brokers, else RF 1)
@@ -33,6 +34,7 @@ import {
 import { evchargeProducer, rawConsume, rawPing, rawProduce } from '../bench/ceiling.mjs';
 import { fabricatedSupplies, telemetryFor, timeBacklog } from '../bench/ingest.mjs';
 import { phaseSecurity } from '../bench/security.mjs';
+import { ocppSizes, phaseOcpp } from '../bench/ocpp.mjs';
 import { renderMarkdown } from '../bench/report.mjs';
 
 const args = process.argv.slice(2);
@@ -73,6 +75,8 @@ const P = smoke
       takeoverKills: 10,
     };
 
+P.ocpp = ocppSizes(smoke, opt('--ocpp-stations', null) ? Number(opt('--ocpp-stations')) : undefined);
+
 // --messages N / --ingest-cps N: the ingest's backlog and its CPs (both ingest phases).
 if (opt('--messages', null)) P.ceilingMessages = Number(opt('--messages'));
 if (opt('--ingest-cps', null)) P.ingestCps = Number(opt('--ingest-cps'));
@@ -90,6 +94,7 @@ const results = {
   maxN: null,
   takeover: null,
   security: null,
+  ocpp: null,
   notes: [],
 };
 
@@ -428,6 +433,9 @@ try {
   if (want('latency')) await phaseLatency();
   if (want('security')) {
     results.security = await phaseSecurity({ P, kafka, admin, log, topicSettings, configs, isolatedConfig, newTag, centralProcess, waitServing, simArgs, track, BinProcess, endOffset, profArgs });
+  }
+  if (want('ocpp')) {
+    results.ocpp = await phaseOcpp({ P, log, topicSettings, configs, isolatedConfig, newTag, centralProcess, waitServing, track, BinProcess });
   }
   if (want('scale')) await phaseScale();
   if (want('growth')) await phaseGrowth();
