@@ -13,8 +13,8 @@ const PREFIX = 'OB';
 /** The phase's sizes: `--ocpp-stations N` sets N of a full run. */
 export function ocppSizes(smoke, stations) {
   return smoke
-    ? { stations: 20, pool: 4, drivers: 2, roundTrips: 6, windowSeconds: 4, settleSeconds: 1 }
-    : { stations: stations ?? 1000, pool: 50, drivers: 4, roundTrips: 100, windowSeconds: 60, settleSeconds: 10 };
+    ? { stations: 20, pool: 4, drivers: 2, roundTrips: 6, windowSeconds: 5, settleSeconds: 1 }
+    : { stations: stations ?? 1000, pool: 50, drivers: 4, roundTrips: 200, windowSeconds: 60, settleSeconds: 10 };
 }
 
 /** Asks the load tool for its counters now (SIGUSR2) and waits for that answer. */
