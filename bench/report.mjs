@@ -107,7 +107,7 @@ function ocppRows(o) {
     `| 8 | OCPP gateway over ${f(o.windowSeconds, ' s', 0)} steady: CPU (share of one core, mean / p90; kernel) | ${pct(o.gatewayCpuShare)} / ${pct(o.gatewayCpuShareP90)}; kernel ${pct(o.gatewaySysShare)} | |`,
     `| 8 | … gateway RSS (max) | ${f(o.gatewayRssMaxMb, ' MB')} | |`,
     `| 8 | … MeterValues / Heartbeats actually sent (every ${o.meterIntervalS} s while charging / every ${o.heartbeatIntervalS} s) | ${f(o.meterValuesPerSecond, '/s')} / ${f(o.heartbeatsPerSecond, '/s')} (stations' process CPU ${pct(o.stationsProcessCpuShare)}; central CPU ${pct(o.centralCpuShare)}) | |`,
-    `| 8 | RemoteStart round trip: driver's request → driver told supply-started (p50 / p99; ${o.roundTripDrivers} stdin-fed drivers, a stop after each) | ${lat(o.driverToldMs)} | |`,
+    `| 8 | RemoteStart round trip: driver's request → driver told supply-started (p50 / p99; ${o.roundTripDrivers} stdin-fed drivers, a stop after each) | ${lat(o.driverToldMs)}${o.warmupMs?.length ? `; each driver's first (not counted): ${o.warmupMs.map((v) => `${v} ms`).join(', ')}` : ''} | |`,
     `| 8 | … request → station's StartTransaction answered / → both done (p50 / p99) | ${lat(o.startTransactionMs)} / ${lat(o.roundTripMs)} | |`,
     `| 8 | … errors: not Accepted / connect failed / failed calls / round trips failed / gateway call-failed | ${notAccepted} / ${o.connectFailed} / ${failedCalls} / ${o.failures?.length ?? 0} / ${o.gatewayFailures} | none${mark(notAccepted + o.connectFailed + (o.failures?.length ?? 0) + o.gatewayFailures === 0 && failedCalls === 'none')} |`,
   ];
