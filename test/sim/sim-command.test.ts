@@ -94,7 +94,7 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   assert.match(md, /an idle driver on the same network meanwhile: CPU \/ RSS \| [\d.]+ %/);
   assert.match(md, /takeover: kill -9 of the active central/);
   assert.match(md, /\| 8 \| OCPP: stations connected to one gateway \/ Accepted at boot \/ charging .*\| 20 \/ 20 \/ \d+ of 20 \|/);
-  assert.match(md, /\| 8 \| RemoteStart round trip: driver's request → driver told supply-started .*\| [\d.]+ ms \/ [\d.]+ ms \(n=\d+\) \|/);
+  assert.match(md, /\| 8 \| RemoteStart round trip: driver's request → driver told supply-started .*\| [\d.]+ ms \/ [\d.]+ ms \(n=\d+\)[;|]/);
   assert.match(md, /\| 8 \| … gateway RSS \(max\) \| [\d.]+ MB \|/);
   assert.match(md, /records encrypt: ingest \(\d+ B sealed\) as a ratio to off/);
 });
