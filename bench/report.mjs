@@ -54,6 +54,7 @@ export function renderMarkdown(r) {
     lines.push(`| 5 | … load offered by the simulator | ${num(s.simOutPerSecond)} msg/s, ${num(s.supplyingAtEnd)} supplying, ${num(s.suppliesCompleted)} supplies completed | |`);
   }
   lines.push(...securityRows(r.security));
+  lines.push(...ocppRows(r.ocpp));
   const tk = r.takeover;
   if (tk) lines.push(`| 6 | takeover: kill -9 of the active central → first decision by the new active (p50 / max over ${tk.kills} kills; lease session ${tk.sessionMs} ms) | ${f(tk.p50Ms, ' ms', 0)} / ${f(tk.maxMs, ' ms', 0)} | ≤ 5000 ms${mark(tk.maxMs !== null && tk.maxMs <= 5000)} |`);
   if (r.maxN) lines.push(`| 5 | largest N central keeps up with, headless (tried ${r.maxN.tried.map((t) => `${t.cps}${t.keepsUp ? '✓' : '✗'}`).join(', ')}; beyond it: ${r.maxN.limitedBy}) | ${num(r.maxN.largestKeptUp)} CPs | |`);
@@ -94,4 +95,20 @@ function securityRows(sec) {
     rows.push(`| 7 | records ${p}: auth round trip p50 / p99, and p99 minus off's | ${lat(r.authRoundTripMs)}; ${f(r.authP99DeltaMs, ' ms', 2)} | ≤ ${sec.goals.authP99DeltaMs} ms${mark(r.authP99DeltaMs !== null && r.authP99DeltaMs <= sec.goals.authP99DeltaMs)} |`);
   }
   return rows;
+}
+
+/** The OCPP gateway's rows (bench/ocpp.mjs). */
+function ocppRows(o) {
+  if (!o) return [];
+  const notAccepted = Object.values(o.stationsNotAccepted ?? {}).reduce((a, b) => a + b, 0);
+  const failedCalls = Object.entries(o.callsFailed ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return [
+    `| 8 | OCPP: stations connected to one gateway / Accepted at boot / charging (ramp 50 at a time, ${f(o.rampSeconds, ' s')}) | ${num(o.stationsConnected)} / ${num(o.stationsAccepted)} / ${num(o.charging)} of ${num(o.stations)} | all${mark(o.stationsAccepted === o.stations)} |`,
+    `| 8 | OCPP gateway over ${f(o.windowSeconds, ' s', 0)} steady: CPU (share of one core, mean / p90; kernel) | ${pct(o.gatewayCpuShare)} / ${pct(o.gatewayCpuShareP90)}; kernel ${pct(o.gatewaySysShare)} | |`,
+    `| 8 | … gateway RSS (max) | ${f(o.gatewayRssMaxMb, ' MB')} | |`,
+    `| 8 | … MeterValues / Heartbeats actually sent (every ${o.meterIntervalS} s while charging / every ${o.heartbeatIntervalS} s) | ${f(o.meterValuesPerSecond, '/s')} / ${f(o.heartbeatsPerSecond, '/s')} (stations' process CPU ${pct(o.stationsProcessCpuShare)}; central CPU ${pct(o.centralCpuShare)}) | |`,
+    `| 8 | RemoteStart round trip: driver's request → driver told supply-started (p50 / p99; ${o.roundTripDrivers} stdin-fed drivers, a stop after each) | ${lat(o.driverToldMs)}${o.warmupMs?.length ? `; each driver's first (not counted): ${o.warmupMs.map((v) => `${v} ms`).join(', ')}` : ''} | |`,
+    `| 8 | … request → station's StartTransaction answered / → both done (p50 / p99) | ${lat(o.startTransactionMs)} / ${lat(o.roundTripMs)} | |`,
+    `| 8 | … errors: not Accepted / connect failed / failed calls / round trips failed / gateway call-failed | ${notAccepted} / ${o.connectFailed} / ${failedCalls} / ${o.failures?.length ?? 0} / ${o.gatewayFailures} | none${mark(notAccepted + o.connectFailed + (o.failures?.length ?? 0) + o.gatewayFailures === 0 && failedCalls === 'none')} |`,
+  ];
 }

@@ -5,8 +5,9 @@
 //
 //   node scripts/bench.mjs            the full run (about 8 minutes)
 //   node scripts/bench.mjs --smoke    a few seconds of each phase at small N (CI)
-//   node scripts/bench.mjs --only ceiling,latency,security,scale,growth,maxn,takeover
+//   node scripts/bench.mjs --only ceiling,latency,security,ocpp,scale,growth,maxn,takeover
 //   --messages N --ingest-cps N       the ingest backlog's size and its CPs (default 100000, 100)
+//   --ocpp-stations N                 stations on the one OCPP gateway (default 1000)
 //   --out DIR                         where latest.json / latest.md go (default bench/results)
 //   --partitions N --rf N             topic settings (default 3 partitions; RF 3 / min ISR 2 on a
 //                                     cluster of 3+ brokers, else RF 1)
@@ -33,6 +34,7 @@ import {
 import { evchargeProducer, rawConsume, rawPing, rawProduce } from '../bench/ceiling.mjs';
 import { fabricatedSupplies, telemetryFor, timeBacklog } from '../bench/ingest.mjs';
 import { phaseSecurity } from '../bench/security.mjs';
+import { ocppSizes, phaseOcpp } from '../bench/ocpp.mjs';
 import { renderMarkdown } from '../bench/report.mjs';
 
 const args = process.argv.slice(2);
@@ -73,6 +75,8 @@ const P = smoke
       takeoverKills: 10,
     };
 
+P.ocpp = ocppSizes(smoke, opt('--ocpp-stations', null) ? Number(opt('--ocpp-stations')) : undefined);
+
 // --messages N / --ingest-cps N: the ingest's backlog and its CPs (both ingest phases).
 if (opt('--messages', null)) P.ceilingMessages = Number(opt('--messages'));
 if (opt('--ingest-cps', null)) P.ingestCps = Number(opt('--ingest-cps'));
@@ -90,6 +94,7 @@ const results = {
   maxN: null,
   takeover: null,
   security: null,
+  ocpp: null,
   notes: [],
 };
 
@@ -420,6 +425,7 @@ results.notes.push(
   'Scale (5): central with the TUI is bench/central-tui.mjs (the real central role and CentralScreen rendered by Ink into a virtual 200x60 terminal, frames timed with Ink\'s onRender); React runs its production build there, as it does in `evcharge` (NODE_ENV=production, CI unset before Ink loads).',
   'Record protection (7): the ingest of (2) and the round trip of (3) again, once with security.records off, once with sign (HMAC-SHA-256 per record) and once with encrypt (AES-256-GCM), each on its own topics and central; the fabricated CPs seal as a CP does (identity key to register, then the session key central issued), the sim\'s players with their own credentials (sim --enroll).',
   'Takeover (6): two `evcharge central` processes; the active one is killed with SIGKILL and a driver request for an unknown CP is written at once; the time is from the kill to the new active\'s denial of it (its first decision). A new standby is started before the next kill.',
+  'OCPP (8): one `evcharge ocpp` gateway and a headless central; the stations are bench/ocpp-stations.mjs, one Node process of ocpp-rpc clients (strict OCPP 1.6J, one WebSocket each), connected 50 at a time; all but a pool of them start a transaction of their own and send MeterValues every 10 s, every one a Heartbeat every 60 s, at random offsets. The round trips come from long-lived `evcharge driver` processes fed `request CP` / `stop` on stdin: from the line written to the driver\'s supply-started event (its own clock stamp), and to the station\'s StartTransaction answered. The driver is told when the gateway\'s CP starts the supply on central\'s command, which does not wait for the station\'s StartTransaction; "both done" is the later of the two.',
   'Keeps up: central\'s consumer lag (cp-register, auth-request, telemetry, health) ends below one second of input and does not grow over the second half; load delivered: the simulator (one Node process) managed at least 85 % of the records the load asks for, with no request timeouts.',
 );
 const started = performance.now();
@@ -428,6 +434,9 @@ try {
   if (want('latency')) await phaseLatency();
   if (want('security')) {
     results.security = await phaseSecurity({ P, kafka, admin, log, topicSettings, configs, isolatedConfig, newTag, centralProcess, waitServing, simArgs, track, BinProcess, endOffset, profArgs });
+  }
+  if (want('ocpp')) {
+    results.ocpp = await phaseOcpp({ P, log, topicSettings, configs, isolatedConfig, newTag, centralProcess, waitServing, track, BinProcess });
   }
   if (want('scale')) await phaseScale();
   if (want('growth')) await phaseGrowth();

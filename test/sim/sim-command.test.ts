@@ -74,6 +74,18 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
     assert.ok(run.authRoundTripMs.count > 0 && run.timeouts === 0, `${p}: ${JSON.stringify(run.authRoundTripMs)}`);
     assert.equal(typeof run.ingestRatio, 'number');
   }
+  // The OCPP gateway: every smoke station connected and Accepted, round trips timed, nothing failed.
+  const ocpp = results['ocpp'];
+  assert.equal(ocpp.stationsConnected, ocpp.stations, JSON.stringify(ocpp.errorSamples));
+  assert.equal(ocpp.stations, 20, 'the smoke size');
+  assert.equal(ocpp.stationsAccepted, ocpp.stations);
+  assert.ok(ocpp.gatewayRssMaxMb > 0 && typeof ocpp.gatewayCpuShare === 'number', JSON.stringify(ocpp));
+  assert.ok(ocpp.meterValuesPerSecond > 0, 'the charging stations sent MeterValues');
+  assert.ok(ocpp.driverToldMs.count > 0 && ocpp.driverToldMs.p50 > 0, JSON.stringify(ocpp.driverToldMs));
+  assert.ok(ocpp.startTransactionMs.count > 0 && ocpp.startTransactionMs.p50 > 0, JSON.stringify(ocpp.startTransactionMs));
+  assert.deepEqual(ocpp.failures, []);
+  assert.deepEqual(ocpp.callsFailed, {});
+  assert.equal(ocpp.gatewayFailures, 0, JSON.stringify(ocpp.gatewayFailureSamples));
   assert.equal(results['takeover'].kills, 2);
   assert.ok(results['takeover'].maxMs > 0);
   const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
@@ -81,5 +93,8 @@ test('bench smoke: every phase runs against the real broker and writes latest.js
   assert.match(md, /authorization round trip/);
   assert.match(md, /an idle driver on the same network meanwhile: CPU \/ RSS \| [\d.]+ %/);
   assert.match(md, /takeover: kill -9 of the active central/);
+  assert.match(md, /\| 8 \| OCPP: stations connected to one gateway \/ Accepted at boot \/ charging .*\| 20 \/ 20 \/ \d+ of 20 \|/);
+  assert.match(md, /\| 8 \| RemoteStart round trip: driver's request → driver told supply-started .*\| [\d.]+ ms \/ [\d.]+ ms \(n=\d+\)[;|]/);
+  assert.match(md, /\| 8 \| … gateway RSS \(max\) \| [\d.]+ MB \|/);
   assert.match(md, /records encrypt: ingest \(\d+ B sealed\) as a ratio to off/);
 });
