@@ -14,6 +14,30 @@ import { authorizationFailure, type RefusalReporter } from './access-refusals.js
 import { oneKeyAssigner } from './key-assigner.js';
 import { ResumePoints } from './resume-points.js';
 
+/**
+ * Sets where each partition of `topics` ends now as `resume`'s starting points. Best effort: if the
+ * cluster does not answer in time, kafkajs's own start (the end when it first fetches) stands.
+ */
+async function startAtEnds(host: ConsumerHost, topics: string[], resume: ResumePoints): Promise<void> {
+  const admin = host.kafka.admin();
+  try {
+    await withTimeout(admin.connect(), host.config.requestTimeoutMs);
+    for (const topic of topics) {
+      for (const o of await withTimeout(admin.fetchTopicOffsets(topic), host.config.requestTimeoutMs)) resume.startAt(topic, o.partition, o.high);
+    }
+  } catch (e) {
+    appendLog(host.logFile, 'could not read where a new reader starts; it starts where kafkajs first looks', { topics, error: (e as Error).message });
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** A batch handler running longer than this is logged (and again when it ends). */
 const SLOW_BATCH_MS = 5_000;
 
@@ -97,6 +121,9 @@ export async function startConsumer(host: ConsumerHost, options: SubscribeOption
   });
   consumer.on(consumer.events.REQUEST_TIMEOUT, () => host.setStatus('retrying', 'consume: request timed out'));
 
+  // A new never-committing reader starts at the log's end as it is now, not as it is once kafkajs
+  // gets to look (after the group join, when the caller already took the subscription as ready).
+  if (resume && !options.fromBeginning) await startAtEnds(host, options.topics.map((k) => host.nameOf[k]), resume);
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics.map((k) => host.nameOf[k]), fromBeginning: options.fromBeginning ?? false });
   const committer = commit ? new OffsetCommitter() : null;

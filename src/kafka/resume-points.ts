@@ -10,6 +10,13 @@ export class ResumePoints {
   /** topic name → partition → the next offset to read */
   private readonly next = new Map<string, Map<number, string>>();
 
+  /** Where to start `partition` when nothing of it was applied yet (its end when the reader subscribed). */
+  startAt(topic: string, partition: number, offset: string): void {
+    let partitions = this.next.get(topic);
+    if (!partitions) this.next.set(topic, (partitions = new Map()));
+    if (!partitions.has(partition)) partitions.set(partition, offset);
+  }
+
   /** The handler applied every record of `partition` up to `lastOffset`. */
   applied(topic: string, partition: number, lastOffset: string): void {
     let partitions = this.next.get(topic);
