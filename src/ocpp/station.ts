@@ -45,7 +45,7 @@ export interface StationDeps {
   /** A transaction id above every one this station was given, on any gateway. */
   nextTransactionId(): number;
   /** The stations' open transactions, shared by every gateway. */
-  transactions: Pick<TransactionLog, 'open' | 'waitFor' | 'write'>;
+  transactions: Pick<TransactionLog, 'open' | 'waitFor' | 'write' | 'heldHere'>;
   /**
    * How long a MeterValues or StopTransaction naming a transaction not open here waits for
    * another gateway's record of it (the station moved right after its StartTransaction).
@@ -328,8 +328,9 @@ export class Station {
       return;
     }
     const status = await this.callStation('RemoteStopTransaction', { transactionId: tx.transactionId }, 'remote-stop', `transaction ${tx.transactionId}`);
-    if (status === null && this.tx === tx && !tx.stopRequested) {
-      // Not delivered (the station is away): the gateway that holds it next asks again.
+    if (status === null && this.tx === tx && !tx.stopRequested && this.deps.transactions.heldHere(this.id)) {
+      // Not delivered (the station is away): the gateway that holds it next asks again. Not if
+      // another gateway holds it already: its CP got the same order, and delivers it.
       tx.stopRequested = true;
       const { last: _last, ...open } = tx;
       await this.deps.transactions.write(this.id, open);

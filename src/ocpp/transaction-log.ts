@@ -108,6 +108,11 @@ export class TransactionLog {
     return this.latest.get(stationId)?.tx ?? null;
   }
 
+  /** This gateway wrote the station's latest record: no other has taken the station over since. */
+  heldHere(stationId: string): boolean {
+    return this.latest.get(stationId)?.gateway === this.options.gateway;
+  }
+
   /** The highest transaction id any gateway gave the station (0: none). */
   lastTransactionId(stationId: string): number {
     return this.latest.get(stationId)?.lastTransactionId ?? 0;
