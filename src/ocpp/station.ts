@@ -3,7 +3,8 @@ import type { StationSettings } from '../config/ocpp-config.js';
 import type { ChargePoint, ExternalHardware, Registration } from '../roles/cp/index.js';
 import type { DriverLink } from './driver-link.js';
 import { availabilityType, idTagStatus, kwhSince, meterSample, readingFrom, statusEffect, type AuthOutcome, type SampledValue, type StationStatus } from './mapping.js';
-import { seqBaseOf, type OpenTransaction, type TransactionLog } from './transaction-log.js';
+import { Handoffs, type Transaction } from './handoff.js';
+import type { TransactionLog } from './transaction-log.js';
 import type { GatewayEventKind, OcppLink } from './types.js';
 
 /** A grant central gave an idTag at this station, before the station's StartTransaction. */
@@ -11,20 +12,6 @@ interface Grant {
   idTag: string;
   sessionId: string;
   timer: unknown;
-}
-
-/** A transaction the station started: its id is the station's name for the evcharge session. */
-interface Transaction {
-  transactionId: number;
-  sessionId: string;
-  idTag: string;
-  meterStartWh: number;
-  startedAt: number;
-  /** How many times a gateway took it over from another (0: started here). */
-  handoffs: number;
-  /** Central's stop could not be delivered to the station (see stopRequested). */
-  stopRequested?: boolean;
-  last: { kw: number; kwh: number };
 }
 
 export interface StationDeps {
@@ -70,13 +57,22 @@ export class Station {
   /** idTags this station's own Authorize (or StartTransaction) is asking central for right now. */
   private readonly authorizing = new Set<string>();
   private tx: Transaction | null = null;
-  /** A takeover of another gateway's transaction in progress, by transaction id. */
-  private readonly adopting = new Map<number, Promise<Transaction | null>>();
+  private readonly handoffs: Handoffs;
   private outOfServiceByCentral = false;
   private closed = false;
 
   constructor(private readonly deps: StationDeps) {
     this.id = deps.link.identity;
+    this.handoffs = new Handoffs({
+      stationId: this.id,
+      transactions: deps.transactions,
+      cp: () => this.cpStarted,
+      current: () => this.tx,
+      closed: () => this.closed,
+      adopted: (tx) => (this.tx = tx),
+      emit: (kind, text, data) => this.emit(kind, text, data),
+      remoteStop: (transactionId, why) => void this.callStation('RemoteStopTransaction', { transactionId }, 'remote-stop', `transaction ${transactionId}${why}`),
+    });
     this.registerHandlers();
     this.cpStarted = deps.startCp({
       supplyStarted: (sessionId, driverId) => void this.supplyStarted(sessionId, driverId),
@@ -89,49 +85,9 @@ export class Station {
         // A transaction another gateway left open: go on with it before any command arrives (the
         // CP reads cp-commands only once registered), so central's stop finds it here.
         const open = deps.transactions.open(this.id);
-        if (open) void this.adopt(open.transactionId, 0);
+        if (open) void this.handoffs.adopt(open.transactionId, 0);
       })
       .catch(() => {});
-  }
-
-  /**
-   * Goes on with the station's transaction `transactionId`, open on another gateway (the station
-   * moved here): waits up to `ms` for its record, writes it as this gateway's, and opens the
-   * supply on the CP again. Null when no gateway has it open.
-   */
-  private adopt(transactionId: number, ms: number): Promise<Transaction | null> {
-    if (this.tx?.transactionId === transactionId) return Promise.resolve(this.tx);
-    let taking = this.adopting.get(transactionId);
-    if (!taking) {
-      taking = this.takeOver(transactionId, ms).finally(() => this.adopting.delete(transactionId));
-      this.adopting.set(transactionId, taking);
-    }
-    return taking;
-  }
-
-  private async takeOver(transactionId: number, ms: number): Promise<Transaction | null> {
-    const open: OpenTransaction | null = await this.deps.transactions.waitFor(this.id, transactionId, ms);
-    if (!open || this.closed) return null;
-    if (this.tx?.transactionId === transactionId) return this.tx;
-    const cp = await this.cpStarted;
-    const handoffs = open.handoffs + 1;
-    await this.deps.transactions.write(this.id, { ...open, handoffs });
-    const resumed = await cp.resumeSupply({ sessionId: open.sessionId, driverId: open.idTag, startedAt: open.startedAt, seqBase: seqBaseOf(handoffs), stopAsked: open.stopRequested === true });
-    if (!resumed.ok) {
-      this.emit('unknown-transaction', `could not take transaction ${transactionId} over: ${resumed.text}`, { transactionId });
-      return null;
-    }
-    this.tx = { transactionId, sessionId: open.sessionId, idTag: open.idTag, meterStartWh: open.meterStartWh, startedAt: open.startedAt, handoffs, stopRequested: open.stopRequested === true, last: { kw: 0, kwh: 0 } };
-    this.emit('transaction-resumed', `goes on with transaction ${transactionId} for ${open.idTag} (session ${open.sessionId.slice(0, 8)}), taken over from another gateway (handoff ${handoffs})`, {
-      transactionId,
-      sessionId: open.sessionId,
-      idTag: open.idTag,
-      meterStart: open.meterStartWh,
-      handoffs,
-    });
-    // Central's stop never reached the station while it was away: it does now.
-    if (open.stopRequested) void this.callStation('RemoteStopTransaction', { transactionId }, 'remote-stop', `transaction ${transactionId}, asked for while the station was away`);
-    return this.tx;
   }
 
   /** The open transaction `transactionId`: this gateway's, or another's taken over. */
@@ -140,7 +96,7 @@ export class Station {
     if (transactionId === undefined || tx?.transactionId === transactionId) return tx;
     // One connector, one transaction: a station's id for another open one is not ours to bill.
     if (tx) return null;
-    return this.adopt(transactionId, this.deps.takeoverWaitMs);
+    return this.handoffs.adopt(transactionId, this.deps.takeoverWaitMs);
   }
 
   /** A transaction is open here (the station is charging, or was when its socket closed). */
