@@ -30,7 +30,7 @@ test('no security section: PLAINTEXT as before, no TLS or SASL options for any c
   const c = parseConfig(configText(''), 'x.yaml');
   assert.equal(c.security, null);
   assert.deepEqual(clientSecurity(c, { role: 'central' }), { username: null });
-  assert.deepEqual(c.principals, { central: 'central', cp: 'cp-{cp_id}', driver: 'driver-{driver_id}', admin: 'admin' });
+  assert.deepEqual(c.principals, { central: 'central', cp: 'cp-{cp_id}', driver: 'driver-{driver_id}', ocpp: 'ocpp-gateway', admin: 'admin' });
 });
 
 test('SASL_SSL: the CA is read, paths are the config folder\'s, each role is its own user with its own password file', () => {

@@ -97,7 +97,7 @@ test('topics that are missing: exit 1, each named, and nothing is created', asyn
     assert.match(r.stdout, new RegExp(`^  MISSING +${name.replaceAll('.', '\\.')} +config wants`, 'm'), name);
     assert.match(r.stdout, new RegExp(`✖ topic ${name.replaceAll('.', '\\.')}: missing`), name);
   }
-  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 12 problems/m);
+  assert.match(r.stdout, /^NOT HEALTHY \(exit 1\) · 13 problems/m);
   const meta = await admin.fetchTopicMetadata({ topics: [config.topics.telemetry.name] }).catch((e: Error) => e);
   assert.ok(meta instanceof Error && /does not host this topic-partition|UNKNOWN_TOPIC/i.test(meta.message), 'the doctor only reads');
 });
@@ -141,7 +141,7 @@ test('RF 2 with min ISR 2, as in the original design, is warned about: one broke
   const j = parseReport(await doctor(file, ['--json']));
   const w = j.warnings.find((x) => x.code === 'min-isr-equals-rf');
   assert.ok(w, JSON.stringify(j.warnings));
-  assert.equal(w.topics.length, 12);
+  assert.equal(w.topics.length, 13);
 });
 
 test('a consumer group behind the end of its topics: its state, members and lag per topic', async () => {
