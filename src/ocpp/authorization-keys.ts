@@ -68,14 +68,14 @@ export class StationPasswords {
 
   constructor(readonly file: string) {}
 
-  /** Reads the file if it changed; throws with the reason when it cannot be read or parsed. */
-  load(): void {
+  /** Reads the file if it changed (true then); throws with the reason when it cannot be read or parsed. */
+  load(): boolean {
     let stamp: string;
     let text: string;
     try {
       const st = statSync(this.file);
       stamp = `${st.mtimeMs}:${st.ino}:${st.size}`;
-      if (stamp === this.stamp) return;
+      if (stamp === this.stamp) return false;
       text = readFileSync(this.file, 'utf8');
     } catch (e) {
       throw new Error(`cannot read ${this.file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -84,15 +84,23 @@ export class StationPasswords {
     if (typeof doc === 'string') throw new Error(`${this.file}: ${doc}`);
     this.stations = doc.stations;
     this.stamp = stamp;
+    return true;
   }
 
-  /** Reloads if the file changed; a failure is kept in `problem` and the last good file used. */
-  refresh(): void {
+  /** The station is in the file (it may log in with its key). */
+  knows(stationId: string): boolean {
+    return Object.hasOwn(this.stations, stationId);
+  }
+
+  /** Reloads if the file changed (true then); a failure is kept in `problem` and the last good file used. */
+  refresh(): boolean {
     try {
-      this.load();
+      const changed = this.load();
       this.problem = null;
+      return changed;
     } catch (e) {
       this.problem = (e as Error).message;
+      return false;
     }
   }
 

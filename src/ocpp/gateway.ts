@@ -114,6 +114,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const profile = tls ? 2 : passwords ? 1 : 0;
   let keysProblem: string | null = null;
   let closing = false;
+  /**
+   * Reads the keys file again if it changed: a station no longer in it (revoked) loses its
+   * connection now, not at its next login. At each login, and every 2 s.
+   */
+  const followKeys = () => {
+    if (!passwords) return;
+    const changed = passwords.refresh();
+    if (passwords.problem !== null && passwords.problem !== keysProblem) {
+      emit('call-failed', `authorization keys file: ${passwords.problem}; the keys read before stay in force`, { error: passwords.problem });
+    }
+    keysProblem = passwords.problem;
+    if (!changed) return;
+    for (const [id, { client }] of stations) {
+      if (passwords.knows(id)) continue;
+      emit('station-refused', `${id} is no longer in the authorization keys file (revoked): closing its connection`, { cpId: id, identity: id, code: 1008, reason: 'revoked: no longer in the authorization keys file' });
+      void client.close({ code: 1008, reason: 'no longer authorized', force: true }).catch(() => {});
+    }
+  };
+  const keysTimer = passwords ? setInterval(followKeys, 2000) : null;
+  keysTimer?.unref();
 
   const server = new RPCServer({
     protocols: [OCPP_SUBPROTOCOL],
@@ -141,11 +161,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return refuse(400, `subprotocol ${OCPP_SUBPROTOCOL} is required (offered: ${[...handshake.protocols].join(', ') || 'none'})`);
     }
     if (passwords) {
-      passwords.refresh();
-      if (passwords.problem !== null && passwords.problem !== keysProblem) {
-        emit('call-failed', `authorization keys file: ${passwords.problem}; the keys read before stay in force`, { error: passwords.problem });
-      }
-      keysProblem = passwords.problem;
+      followKeys();
       const verdict = passwords.check(handshake.identity, handshake.password as Buffer | undefined);
       if (verdict !== 'ok') return refuse(401, LOGIN_REFUSED[verdict].replace('{p}', String(profile)));
     }
@@ -255,6 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
     });
   } catch (e) {
+    if (keysTimer) clearInterval(keysTimer);
     await shared.close();
     await transactions.close();
     throw e;
@@ -272,6 +289,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stations: () => [...stations.keys()].sort(),
     close: async () => {
       closing = true;
+      if (keysTimer) clearInterval(keysTimer);
       for (const id of [...away.keys()]) release(id, 'gateway shutting down');
       await server.close({ code: 1001, reason: 'gateway shutting down', force: true }).catch(() => {});
       http.closeAllConnections();

@@ -67,16 +67,22 @@ test('profile 1: a station logs in with the AuthorizationKey its registry entry 
   assert.equal(await boot(station(endpoint, 'SEC1', k1)), 'Accepted', gw.outcome());
   await central.waitForKind('cp-registered', { cpId: 'SEC1' });
   // The key's hex digits as text, as many stations send it, are the same password.
-  assert.equal(await boot(station(endpoint, 'SEC2', Buffer.from(k2.toString('hex').toUpperCase()))), 'Accepted');
+  const sec2 = station(endpoint, 'SEC2', Buffer.from(k2.toString('hex').toUpperCase()));
+  assert.equal(await boot(sec2), 'Accepted');
 
   await refused(gw, station(endpoint, 'SEC2', k1), 401, /wrong password/);
   await refused(gw, station(endpoint, 'SEC1'), 401, /no password/);
   await refused(gw, station(endpoint, 'SEC3', k1), 401, /not in the authorization keys file/);
 
-  // SEC3 joins the registry and SEC2 leaves it; the file is written again and the running gateway follows.
+  // SEC3 joins the registry and SEC2 leaves it; the file is written again and the running gateway
+  // follows: SEC2's live connection is closed, and it cannot log in again.
+  const sec2Closed = new Promise<{ code: number }>((resolve) => sec2.once('close', resolve));
   await ok('registry', 'add', 'cp', 'SEC3');
   await ok('registry', 'revoke', 'cp', 'SEC2');
   assert.match(await ok('registry', 'ocpp-keys'), /2 stations/);
+  const revoked = await gw.waitFor((e) => e.kind === 'station-refused' && e['identity'] === 'SEC2' && /revoked/.test(String(e['reason'])), 'SEC2 let go once revoked');
+  assert.equal(revoked['code'], 1008);
+  assert.equal((await sec2Closed).code, 1008);
   assert.equal(await boot(station(endpoint, 'SEC3', await keyOf('SEC3'))), 'Accepted', gw.outcome());
   await refused(gw, station(endpoint, 'SEC2', k2), 401, /not in the authorization keys file/);
 
