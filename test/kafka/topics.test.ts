@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigResourceTypes } from '../../src/kafka/kafkajs.js';
-import { TOPIC_KEYS } from '../../src/bus/topics.js';
+import { COMPACTED_TOPICS, TOPIC_KEYS } from '../../src/bus/topics.js';
 import { createKafka } from '../../src/kafka/kafka-client.js';
 import { ensureTopics, verifyTopics } from '../../src/kafka/topic-setup.js';
 import { isolatedConfig, TEST_MIN_ISR, TEST_RF, uniqueTag } from '../helpers/kafka-env.js';
@@ -35,7 +35,8 @@ test('ensureTopics creates every configured topic with its partitions, RF, min I
   for (const r of described.resources) {
     const value = (n: string) => r.configEntries.find((e) => e.configName === n)?.configValue;
     assert.equal(value('min.insync.replicas'), String(TEST_MIN_ISR), r.resourceName);
-    assert.equal(value('cleanup.policy'), r.resourceName.endsWith('.cp-state') ? 'compact' : 'delete', r.resourceName);
+    const compacted = [...COMPACTED_TOPICS].some((k) => r.resourceName.endsWith(`.${k}`));
+    assert.equal(value('cleanup.policy'), compacted ? 'compact' : 'delete', r.resourceName);
   }
 });
 
