@@ -129,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     for (const [id, { client }] of stations) {
       if (passwords.knows(id)) continue;
       emit('station-refused', `${id} is no longer in the authorization keys file (revoked): closing its connection`, { cpId: id, identity: id, code: 1008, reason: 'revoked: no longer in the authorization keys file' });
-      void client.close({ code: 1008, reason: 'no longer authorized', force: true }).catch(() => {});
+      void client.close({ code: 1008, reason: 'no longer authorized' }).catch(() => {});
     }
   };
   const keysTimer = passwords ? setInterval(followKeys, 2000) : null;
