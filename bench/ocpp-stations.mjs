@@ -18,6 +18,8 @@
 // `transaction-started` / `transaction-stopped` of the pool's stations, `counters` on SIGUSR2,
 // `summary` on SIGTERM (then it closes every socket and exits).
 import { RPCClient } from 'ocpp-rpc';
+// The same MeterValues as the tests' stations send (built with the rest: npm run bench builds first).
+import { meterValues } from '../dist/test/helpers/ocpp-client.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -96,21 +98,6 @@ async function stopTransaction(st, reason) {
   out({ kind: 'transaction-stopped', cpId: st.id, transactionId });
 }
 
-function meterValues(transactionId, wh, w) {
-  return {
-    connectorId: 1,
-    transactionId,
-    meterValue: [
-      {
-        timestamp: new Date().toISOString(),
-        sampledValue: [
-          { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh', context: 'Sample.Periodic' },
-          { value: String(w), measurand: 'Power.Active.Import', unit: 'W', context: 'Sample.Periodic' },
-        ],
-      },
-    ],
-  };
-}
 
 async function bootStation(i) {
   const st = { id: stationId(prefix, i), tx: null, wh: 10_000 + i, meter: null, heartbeat: null };
