@@ -170,7 +170,8 @@ const offsets = (brokers: string[]) =>
     return { total: ps.reduce((sum, p) => sum + Number(p.high), 0), each: ps.map((p) => `p${p.partition} ${p.high}`).join(', ') };
   });
 async function assertRecords(brokers: string[], expected: number) {
-  const { total, each } = await offsets(brokers);
+  // Read again while a leadership is moving (NOT_LEADER from stale metadata); the count is not retried.
+  const { value: { total, each } } = await waitFor('the partitions\' end offsets', 20_000, () => offsets(brokers));
   assert.equal(total, expected, `records per partition: ${each}`);
 }
 
