@@ -68,10 +68,6 @@ export function commonProps() {
     // A transaction left open by a cluster outage can be stuck in the coordinator until its
     // timeout passes and this scan ends it (10 s by default): central's takeover waits for it.
     'transaction.abort.timed.out.transaction.cleanup.interval.ms': 1000,
-    // After a failed broker is back, its preferred leaderships (group and transaction coordinators
-    // among them) return within 10 s rather than up to 5 min later: a coordinator that moves
-    // makes every group rejoin, and the centrals' election with them.
-    'leader.imbalance.check.interval.seconds': 10,
     'auto.create.topics.enable': false,
     'log.segment.bytes': 16 * 1024 * 1024,
     'num.network.threads': 2,
